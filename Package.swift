@@ -1,0 +1,74 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "stapled",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stapled", targets: ["stapled"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C: system libraries and the one shim target (a prefixed wrapper per macro).
+        .systemLibrary(name: "CLibEV", path: "Sources/CLibEV"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
+        .target(
+            name: "CStapledShims",
+            dependencies: ["CLibEV", "COpenSSL"],
+            path: "Sources/CStapledShims",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+
+        // Swift modules; dependencies point one way: Daemon → Proxy → TLS/Stapling → EventLoop/C.
+        .target(name: "EventLoop", dependencies: ["CLibEV", "CStapledShims"], swiftSettings: strict),
+        .target(
+            name: "TLS",
+            dependencies: ["COpenSSL", "CStapledShims", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(name: "Config", swiftSettings: strict),
+        .target(
+            name: "Stapling",
+            dependencies: [
+                "TLS", "EventLoop", "COpenSSL", "CStapledShims",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Proxy",
+            dependencies: [
+                "EventLoop", "TLS", "Stapling", "Config", "CStapledShims",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Proxy", "TLS", "Stapling", "Config", "EventLoop",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "stapled",
+            dependencies: ["Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        // Tests: unit suites per module, and integration suites that run the real binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

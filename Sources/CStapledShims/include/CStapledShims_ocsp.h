@@ -1,0 +1,14 @@
+#ifndef CSTAPLEDSHIMS_OCSP_H
+#define CSTAPLEDSHIMS_OCSP_H
+#include <openssl/ocsp.h>
+#include <openssl/safestack.h>
+
+// Stacks of OPENSSL_STRING (X509_get1_ocsp returns one).
+static inline int CStapledShims_sk_OPENSSL_STRING_num(const STACK_OF(OPENSSL_STRING) *sk) {
+    return sk_OPENSSL_STRING_num(sk);
+}
+static inline char *CStapledShims_sk_OPENSSL_STRING_value(const STACK_OF(OPENSSL_STRING) *sk, int i) {
+    return sk_OPENSSL_STRING_value(sk, i);
+}
+
+#endif
