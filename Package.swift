@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "Proxy",
             dependencies: [
-                "EventLoop", "TLS", "Stapling", "Config", "CStapledShims",
+                "EventLoop", "TLS", "CStapledShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Proxy", "TLS", "Stapling", "Config", "EventLoop",
+                "Proxy", "TLS", "Config", "EventLoop",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -63,7 +63,15 @@ let package = Package(
         ),
 
         // Tests: unit suites per module, and integration suites that run the real binary.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(
+            name: "TestSupport", dependencies: ["COpenSSL", "CStapledShims"], path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "StaplingTransportTests", dependencies: ["Stapling", "TestSupport"], swiftSettings: strict
+        ),
+        .testTarget(name: "StaplingTests", dependencies: ["Stapling", "TLS", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

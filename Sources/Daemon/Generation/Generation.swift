@@ -1,0 +1,77 @@
+import Config
+import Glibc
+import Proxy
+import TLS
+
+/// One immutable config generation: the config and everything loaded from it (certificates,
+/// TLS contexts, resolved upstreams). A reload builds a new one beside the running one.
+public final class Generation: Sendable {
+    public struct LoadedFrontend: Sendable {
+        public let config: Frontend
+        public let runtime: FrontendRuntime
+        public let certificates: [ServedCertificate]
+    }
+
+    public let config: StapledConfig
+    public let frontends: [LoadedFrontend]
+
+    init(config: StapledConfig, frontends: [LoadedFrontend]) {
+        self.config = config
+        self.frontends = frontends
+    }
+
+    /// Loads everything a start needs; the first problem is returned with its config location.
+    public static func load(_ config: StapledConfig) throws(StartupError) -> Generation {
+        var frontends: [LoadedFrontend] = []
+        for frontend in config.frontends {
+            var certificates: [ServedCertificate] = []
+            for spec in frontend.certificates {
+                do {
+                    certificates.append(
+                        try ServedCertificate.load(chainPath: spec.chainPath, keyPath: spec.keyPath, issuerPath: spec.issuerPath))
+                } catch {
+                    throw StartupError("certificate: \(error)", at: spec.location)
+                }
+            }
+            let tls: FrontendTLS
+            do {
+                tls = try FrontendTLS(certificates: certificates, settings: settings(of: frontend))
+            } catch {
+                throw StartupError("frontend \(frontend.name): \(error)", at: frontend.location)
+            }
+            guard let upstream = config.upstream(named: frontend.upstream.value) else {
+                throw StartupError("unknown upstream \"\(frontend.upstream.value)\"", at: frontend.upstream.location)
+            }
+            var servers: [SocketAddress] = []
+            for server in upstream.servers {
+                switch SocketAddress.resolve(host: server.value.host, port: server.value.port) {
+                case .success(let addresses): servers.append(contentsOf: addresses)
+                case .failure(let error): throw StartupError("upstream \(upstream.name): \(error)", at: server.location)
+                }
+            }
+            let runtime = FrontendRuntime(
+                name: frontend.name, tls: tls, upstreamName: upstream.name, upstreamServers: servers,
+                handshakeTimeout: frontend.handshakeTimeout.seconds, connectTimeout: frontend.connectTimeout.seconds,
+                idleTimeout: frontend.idleTimeout.seconds)
+            frontends.append(LoadedFrontend(config: frontend, runtime: runtime, certificates: certificates))
+        }
+        return Generation(config: config, frontends: frontends)
+    }
+
+    static func settings(of frontend: Frontend) -> TLSSettings {
+        let versions = frontend.protocols.sorted()
+        func map(_ version: TLSProtocolVersion?) -> TLSSettings.Version { version == .tls12 ? .tls12 : .tls13 }
+        return TLSSettings(
+            minVersion: map(versions.first), maxVersion: map(versions.last), ciphers: frontend.ciphers,
+            ciphersuites: frontend.ciphersuites, curves: frontend.curves, alpn: frontend.alpn,
+            ticketKeyLifetime: frontend.sessionTicketLifetime.seconds)
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds, for libev timers.
+    public var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,29 @@
+import TLS
+
+/// The human-readable report of `stapled -t`: per frontend its listeners and upstream, per
+/// certificate the facts an operator checks before a deploy.
+struct CheckReport {
+    let generation: Generation
+
+    var text: String {
+        var out = ""
+        for frontend in generation.frontends {
+            let listens = frontend.config.listens.map { "\($0.value)" }.joined(separator: ", ")
+            out += "frontend \(frontend.config.name): listen \(listens); mode \(frontend.config.mode.rawValue); "
+            out += "upstream \(frontend.runtime.upstreamName) (\(frontend.runtime.upstreamServers.map { "\($0)" }.joined(separator: ", ")))\n"
+            for (index, certificate) in frontend.certificates.enumerated() {
+                let leaf = certificate.leaf
+                out += "  certificate \(certificate.chainPath)\(index == 0 ? " (default)" : "")\n"
+                out += "    subject:    \(leaf.subject)\n"
+                out += "    names:      \(leaf.dnsNames.joined(separator: ", "))\n"
+                out += "    key:        \(leaf.keyType) \(leaf.keyBits)\n"
+                out += "    serial:     \(leaf.serialHex)\n"
+                out += "    not after:  \(UTCTime.format(leaf.notAfter))\n"
+                out += "    issuer:     \(certificate.issuer.map { "found (\($0.subject))" } ?? "not found in chain")\n"
+                out += "    OCSP URLs:  \(leaf.ocspURLs.isEmpty ? "none (stapling not applicable)" : leaf.ocspURLs.joined(separator: ", "))\n"
+                out += "    Must-Staple: \(leaf.mustStaple ? "yes" : "no")\n"
+            }
+        }
+        return out
+    }
+}

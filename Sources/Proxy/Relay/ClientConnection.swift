@@ -1,0 +1,465 @@
+import COpenSSL
+import CStapledShims
+import EventLoop
+import Glibc
+import Logging
+import TLS
+
+/// One client connection in `mode tcp`: TLS handshake, connect to an upstream server, then relay
+/// plaintext both ways with bounded buffers, backpressure and half-close.
+///
+/// Owns its `SSL`, both descriptors, its watchers and (while data is in flight) two pool buffers.
+/// Lives on one worker thread from accept to close; the worker's connection list holds the only
+/// strong reference, watchers carry an unretained pointer back to it.
+final class ClientConnection {
+    enum Phase { case handshake, connecting, relaying, closed }
+
+    unowned(unsafe) let worker: Worker
+    let frontend: FrontendRuntime
+    let ssl: OpaquePointer
+    let clientFD: Int32
+    let peer: SocketAddress
+    private(set) var upstreamFD: Int32 = -1
+    private var serverIndex = 0
+    private(set) var phase = Phase.handshake
+
+    private var clientIO: IOWatcher
+    private var upstreamIO: IOWatcher
+    private let timer: TimerWatcher
+    private var lastActivity: Double
+
+    /// Bytes read from the client, waiting for the upstream; and the reverse.
+    private var toUpstream = RelayBuffer()
+    private var toClient = RelayBuffer()
+
+    // What we believe each side can do without waiting (false: wait for the event).
+    private var clientReadReady = true
+    private var clientWriteReady = true
+    private var upstreamReadReady = true
+    private var upstreamWriteReady = true
+    /// TLS may need the opposite direction to make progress (e.g. a read that must flush a KeyUpdate).
+    private var sslReadWantsWrite = false
+    private var sslWriteWantsRead = false
+
+    private var clientEOF = false
+    private var upstreamEOF = false
+    private var upstreamWriteShut = false
+    private var clientWriteShut = false
+
+    /// Links in the worker's intrusive list of open connections.
+    var next: ClientConnection?
+    unowned(unsafe) var previous: ClientConnection?
+
+    init(worker: Worker, frontend: FrontendRuntime, ssl: OpaquePointer, fd: Int32, peer: SocketAddress) {
+        self.worker = worker
+        self.frontend = frontend
+        self.ssl = ssl
+        self.clientFD = fd
+        self.peer = peer
+        lastActivity = worker.loop.now
+        // The context pointer is set below, once `self` exists.
+        clientIO = IOWatcher(fd: fd, callback: ClientConnection.clientEvent)
+        upstreamIO = IOWatcher(fd: -1, callback: ClientConnection.upstreamEvent)
+        timer = TimerWatcher(callback: ClientConnection.timerEvent)
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        clientIO.watcher.pointee.data = me
+        upstreamIO.watcher.pointee.data = me
+        timer.watcher.pointee.data = me
+    }
+
+    /// Starts the handshake: waits for the ClientHello under the handshake timeout.
+    func start() {
+        timer.start(after: frontend.handshakeTimeout, on: worker.loop)
+        clientIO.update(events: IOWatcher.read, on: worker.loop)
+    }
+
+    // MARK: - Event entry points (C callbacks → methods; no allocation)
+
+    private static let clientEvent: IOWatcher.Callback = { _, watcher, events in
+        guard let context = IOWatcher.context(of: watcher) else { return }
+        Unmanaged<ClientConnection>.fromOpaque(context).takeUnretainedValue().clientReady(events)
+    }
+
+    private static let upstreamEvent: IOWatcher.Callback = { _, watcher, events in
+        guard let context = IOWatcher.context(of: watcher) else { return }
+        Unmanaged<ClientConnection>.fromOpaque(context).takeUnretainedValue().upstreamReady(events)
+    }
+
+    private static let timerEvent: TimerWatcher.Callback = { _, watcher, _ in
+        guard let context = TimerWatcher.context(of: watcher) else { return }
+        Unmanaged<ClientConnection>.fromOpaque(context).takeUnretainedValue().timerFired()
+    }
+
+    private func clientReady(_ events: Int32) {
+        lastActivity = worker.loop.now
+        switch phase {
+        case .handshake:
+            handshake()
+        case .relaying:
+            if events & IOWatcher.read != 0 {
+                clientReadReady = true
+                if sslWriteWantsRead {
+                    sslWriteWantsRead = false
+                    clientWriteReady = true
+                }
+            }
+            if events & IOWatcher.write != 0 {
+                clientWriteReady = true
+                if sslReadWantsWrite {
+                    sslReadWantsWrite = false
+                    clientReadReady = true
+                }
+            }
+            relay()
+        case .connecting, .closed:
+            // Nothing is read from the client until the upstream is connected.
+            clientIO.update(events: 0, on: worker.loop)
+        }
+    }
+
+    private func upstreamReady(_ events: Int32) {
+        lastActivity = worker.loop.now
+        switch phase {
+        case .connecting:
+            finishConnect()
+        case .relaying:
+            if events & IOWatcher.read != 0 { upstreamReadReady = true }
+            if events & IOWatcher.write != 0 { upstreamWriteReady = true }
+            relay()
+        case .handshake, .closed:
+            break
+        }
+    }
+
+    private func timerFired() {
+        switch phase {
+        case .handshake:
+            worker.logger.debug(
+                "handshake timeout", metadata: ["frontend": "\(frontend.name)", "client": "\(peer)"])
+            close()
+        case .connecting:
+            let server = frontend.upstreamServers[serverIndex]
+            connectFailed(server: server, reason: "connect timeout after \(frontend.connectTimeout)s")
+        case .relaying:
+            let idle = worker.loop.now - lastActivity
+            if idle >= frontend.idleTimeout {
+                worker.logger.debug("idle timeout", metadata: ["frontend": "\(frontend.name)", "client": "\(peer)"])
+                close()
+            } else {
+                timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
+            }
+        case .closed:
+            break
+        }
+    }
+
+    // MARK: - Handshake
+
+    private func handshake() {
+        ERR_clear_error()
+        let result = SSL_do_handshake(ssl)
+        if result == 1 {
+            worker.counters.handshakes += 1
+            phase = .connecting
+            clientIO.update(events: 0, on: worker.loop)
+            connect(from: 0)
+            return
+        }
+        switch SSL_get_error(ssl, result) {
+        case SSL_ERROR_WANT_READ:
+            clientIO.update(events: IOWatcher.read, on: worker.loop)
+        case SSL_ERROR_WANT_WRITE:
+            clientIO.update(events: IOWatcher.write, on: worker.loop)
+        default:
+            worker.counters.handshakeFailures += 1
+            let reason = OpenSSLErrorQueue.drain().joined(separator: "; ")
+            worker.logger.debug(
+                "handshake failed",
+                metadata: [
+                    "frontend": "\(frontend.name)", "client": "\(peer)",
+                    "reason": "\(reason.isEmpty ? "connection closed" : reason)",
+                ])
+            close()
+        }
+    }
+
+    // MARK: - Upstream connect
+
+    /// Tries servers from `index` on; the first whose connect starts (or completes) wins.
+    private func connect(from index: Int) {
+        let servers = frontend.upstreamServers
+        var index = index
+        while index < servers.count {
+            let server = servers[index]
+            let fd = socket(server.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            if fd < 0 {
+                connectFailed(server: server, reason: String(cString: strerror(errno)), retry: false)
+                index += 1
+                continue
+            }
+            Self.setNoDelay(fd)
+            let result = server.withSockAddr { Glibc.connect(fd, $0, $1) }
+            if result == 0 || errno == EINPROGRESS {
+                upstreamFD = fd
+                serverIndex = index
+                upstreamIO.reset(fd: fd, on: worker.loop)
+                upstreamIO.update(events: IOWatcher.write, on: worker.loop)
+                timer.start(after: frontend.connectTimeout, on: worker.loop)
+                return
+            }
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            logConnectFailure(server: server, reason: reason)
+            index += 1
+        }
+        worker.logger.error(
+            "no upstream server reachable; closing client connection",
+            metadata: ["frontend": "\(frontend.name)", "upstream": "\(frontend.upstreamName)", "client": "\(peer)"])
+        close()
+    }
+
+    private func finishConnect() {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(upstreamFD, SOL_SOCKET, SO_ERROR, &error, &length)
+        guard error == 0 else {
+            connectFailed(server: frontend.upstreamServers[serverIndex], reason: String(cString: strerror(error)))
+            return
+        }
+        phase = .relaying
+        timer.start(after: frontend.idleTimeout, on: worker.loop)
+        relay()
+    }
+
+    private func connectFailed(server: SocketAddress, reason: String, retry: Bool = true) {
+        if upstreamFD >= 0 {
+            upstreamIO.update(events: 0, on: worker.loop)
+            Glibc.close(upstreamFD)
+            upstreamFD = -1
+        }
+        timer.stop(on: worker.loop)
+        guard retry else { return }
+        logConnectFailure(server: server, reason: reason)
+        connect(from: serverIndex + 1)
+    }
+
+    private func logConnectFailure(server: SocketAddress, reason: String) {
+        worker.counters.upstreamConnectErrors += 1
+        worker.logger.warning(
+            "upstream connect failed",
+            metadata: [
+                "frontend": "\(frontend.name)", "upstream": "\(frontend.upstreamName)", "server": "\(server)",
+                "reason": "\(reason)",
+            ])
+    }
+
+    private static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    static func prepareClientSocket(_ fd: Int32) { setNoDelay(fd) }
+
+    // MARK: - Relay
+
+    /// Moves as many bytes as possible both ways, then watches exactly the events still needed.
+    private func relay() {
+        let pool = worker.buffers
+        var progressed = true
+        while progressed && phase == .relaying {
+            progressed = false
+
+            // Client → upstream.
+            if toUpstream.isEmpty && !clientEOF && clientReadReady && !sslReadWantsWrite {
+                progressed = readFromClient(pool) || progressed
+            }
+            if !toUpstream.isEmpty && upstreamWriteReady {
+                if !writeToUpstream() { return }
+                toUpstream.releaseIfDrained(to: pool)
+                progressed = progressed || toUpstream.isEmpty
+            }
+            if clientEOF && toUpstream.isEmpty && !upstreamWriteShut {
+                upstreamWriteShut = true
+                shutdown(upstreamFD, Int32(SHUT_WR))
+            }
+
+            // Upstream → client.
+            if toClient.isEmpty && !upstreamEOF && upstreamReadReady {
+                if !readFromUpstream(pool) { return }
+            }
+            if !toClient.isEmpty && clientWriteReady && !sslWriteWantsRead {
+                if !writeToClient() { return }
+                toClient.releaseIfDrained(to: pool)
+                progressed = progressed || toClient.isEmpty
+            }
+            if upstreamEOF && toClient.isEmpty && !clientWriteShut {
+                clientWriteShut = true
+                ERR_clear_error()
+                _ = SSL_shutdown(ssl)  // close_notify: TLS's half-close.
+                shutdown(clientFD, Int32(SHUT_WR))
+            }
+        }
+        guard phase == .relaying else { return }
+        if clientEOF && upstreamEOF && toUpstream.isEmpty && toClient.isEmpty {
+            close()
+            return
+        }
+        updateInterest()
+    }
+
+    /// Returns true when bytes arrived.
+    private func readFromClient(_ pool: BufferPool) -> Bool {
+        let memory = toUpstream.memory ?? pool.take()
+        toUpstream.memory = memory
+        ERR_clear_error()
+        let capacity = Int32(pool.bufferSize)
+        let n = SSL_read(ssl, memory, capacity)
+        if n > 0 {
+            toUpstream.start = 0
+            toUpstream.end = Int(n)
+            worker.counters.bytesFromClients += UInt64(n)
+            // A short read means the socket is drained: wait for the next event instead of a read
+            // that would only return EAGAIN (level-triggered epoll reports any remaining data).
+            if n < capacity && SSL_has_pending(ssl) == 0 { clientReadReady = false }
+            return true
+        }
+        toUpstream.release(to: pool)
+        switch SSL_get_error(ssl, n) {
+        case SSL_ERROR_WANT_READ:
+            clientReadReady = false
+        case SSL_ERROR_WANT_WRITE:
+            clientReadReady = false
+            sslReadWantsWrite = true
+            clientWriteReady = false
+        case SSL_ERROR_ZERO_RETURN:
+            clientEOF = true
+        default:
+            // An abrupt close or a TLS error: the client will send nothing more.
+            let reason = OpenSSLErrorQueue.drain()
+            if !reason.isEmpty {
+                worker.logger.debug(
+                    "TLS read failed", metadata: ["client": "\(peer)", "reason": "\(reason.joined(separator: "; "))"])
+                close()
+                return false
+            }
+            clientEOF = true
+        }
+        return false
+    }
+
+    /// Returns false when the connection was closed.
+    private func writeToUpstream() -> Bool {
+        guard let bytes = toUpstream.pendingBytes else { return true }
+        let n = send(upstreamFD, bytes, toUpstream.pending, Int32(MSG_NOSIGNAL))
+        if n > 0 {
+            toUpstream.start += n
+            if !toUpstream.isEmpty { upstreamWriteReady = false }
+            return true
+        }
+        if n < 0 && (errno == EAGAIN || errno == EINTR) {
+            upstreamWriteReady = false
+            return true
+        }
+        worker.logger.debug(
+            "upstream write failed",
+            metadata: ["client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])", "reason": "\(String(cString: strerror(errno)))"])
+        close()
+        return false
+    }
+
+    /// Returns false when the connection was closed.
+    private func readFromUpstream(_ pool: BufferPool) -> Bool {
+        let memory = toClient.memory ?? pool.take()
+        toClient.memory = memory
+        let n = recv(upstreamFD, memory, pool.bufferSize, 0)
+        if n > 0 {
+            toClient.start = 0
+            toClient.end = n
+            worker.counters.bytesToClients += UInt64(n)
+            if n < pool.bufferSize { upstreamReadReady = false }
+            return true
+        }
+        toClient.release(to: pool)
+        if n == 0 {
+            upstreamEOF = true
+            return true
+        }
+        if errno == EAGAIN || errno == EINTR {
+            upstreamReadReady = false
+            return true
+        }
+        worker.logger.debug(
+            "upstream read failed",
+            metadata: ["client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])", "reason": "\(String(cString: strerror(errno)))"])
+        close()
+        return false
+    }
+
+    /// Returns false when the connection was closed.
+    private func writeToClient() -> Bool {
+        guard let bytes = toClient.pendingBytes else { return true }
+        ERR_clear_error()
+        let n = SSL_write(ssl, bytes, Int32(toClient.pending))
+        if n > 0 {
+            toClient.start += Int(n)
+            if !toClient.isEmpty { clientWriteReady = false }
+            return true
+        }
+        switch SSL_get_error(ssl, n) {
+        case SSL_ERROR_WANT_WRITE:
+            clientWriteReady = false
+            return true
+        case SSL_ERROR_WANT_READ:
+            sslWriteWantsRead = true
+            clientReadReady = false
+            return true
+        default:
+            worker.logger.debug(
+                "TLS write failed",
+                metadata: ["client": "\(peer)", "reason": "\(OpenSSLErrorQueue.drain().joined(separator: "; "))"])
+            close()
+            return false
+        }
+    }
+
+    /// Watches only what is needed: a side is read when its outgoing buffer is empty (backpressure),
+    /// written when bytes wait for it. Unchanged sets cost no syscall.
+    private func updateInterest() {
+        var client: Int32 = 0
+        if (!clientEOF && toUpstream.isEmpty && !clientReadReady && !sslReadWantsWrite) || sslWriteWantsRead {
+            client |= IOWatcher.read
+        }
+        if (!toClient.isEmpty && !clientWriteReady && !sslWriteWantsRead) || sslReadWantsWrite {
+            client |= IOWatcher.write
+        }
+        var upstream: Int32 = 0
+        if !upstreamEOF && toClient.isEmpty && !upstreamReadReady { upstream |= IOWatcher.read }
+        if !toUpstream.isEmpty && !upstreamWriteReady { upstream |= IOWatcher.write }
+        clientIO.update(events: client, on: worker.loop)
+        upstreamIO.update(events: upstream, on: worker.loop)
+    }
+
+    // MARK: - Close
+
+    /// Closes both sides, frees everything, and leaves the worker's list. Safe to call twice.
+    func close() {
+        guard phase != .closed else { return }
+        let loop = worker.loop
+        if !clientWriteShut && phase == .relaying {
+            ERR_clear_error()
+            _ = SSL_shutdown(ssl)  // Best effort close_notify; never blocks (non-blocking socket).
+        }
+        phase = .closed
+        clientIO.deallocate(on: loop)
+        upstreamIO.deallocate(on: loop)
+        timer.deallocate(on: loop)
+        toUpstream.release(to: worker.buffers)
+        toClient.release(to: worker.buffers)
+        SSL_free(ssl)
+        ERR_clear_error()
+        Glibc.close(clientFD)
+        if upstreamFD >= 0 { Glibc.close(upstreamFD) }
+        upstreamFD = -1
+        worker.remove(self)
+    }
+}

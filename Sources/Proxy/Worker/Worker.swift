@@ -1,0 +1,133 @@
+import COpenSSL
+import EventLoop
+import Glibc
+import Logging
+import Synchronization
+import TLS
+
+/// One worker thread: its own libev loop, its own listening sockets, its connections.
+///
+/// Everything here runs on the worker's thread except `submit`, which queues a closure for the
+/// loop and wakes it (the only cross-thread entry).
+// @unchecked Sendable: mutable state is touched only on the worker's thread; other threads use
+// `submit`, whose queue is guarded by a Mutex and whose wake-up is ev_async_send.
+public final class Worker: @unchecked Sendable {
+    public let index: Int
+    public let loop: EventLoop
+    public let counters = WorkerCounters()
+    let logger: Logger
+    let buffers = BufferPool()
+    private var acceptors: [Acceptor] = []
+    private var head: ClientConnection?
+    private var wakeUp: AsyncWatcher?
+    private let inbox = Mutex<[@Sendable (Worker) -> Void]>([])
+    private var thread = pthread_t()
+    private var onIdle: (() -> Void)?
+
+    public init(index: Int, logger: Logger) {
+        self.index = index
+        self.loop = EventLoop()
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(index)"
+        self.logger = logger
+    }
+
+    /// Adds a listening socket for `frontend`; call before `start`, or on the worker thread.
+    public func listen(on socket: ListeningSocket, frontend: FrontendRuntime) {
+        acceptors.append(Acceptor(worker: self, socket: socket, frontend: frontend))
+    }
+
+    /// Starts the thread and its loop.
+    public func start() {
+        let wake = AsyncWatcher(loop: loop) { [unowned self] in self.drainInbox() }
+        wakeUp = wake
+        for acceptor in acceptors { acceptor.start() }
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let status = pthread_create(
+            &thread, nil,
+            { context in
+                guard let context else { return nil }
+                let worker = Unmanaged<Worker>.fromOpaque(context).takeRetainedValue()
+                worker.loop.run()
+                return nil
+            }, context)
+        precondition(status == 0, "pthread_create failed: \(String(cString: strerror(status)))")
+    }
+
+    /// Runs `work` on the worker's thread soon. Callable from any thread.
+    public func submit(_ work: @escaping @Sendable (Worker) -> Void) {
+        inbox.withLock { $0.append(work) }
+        wakeUp?.send()
+    }
+
+    /// Waits for the thread to end (after `stopLoop`).
+    public func join() { pthread_join(thread, nil) }
+
+    private func drainInbox() {
+        let work = inbox.withLock { queue in
+            defer { queue.removeAll() }
+            return queue
+        }
+        for item in work { item(self) }
+    }
+
+    // MARK: - On the worker thread
+
+    /// Stops accepting new connections; open ones continue.
+    public func stopAccepting() {
+        for acceptor in acceptors { acceptor.stop() }
+    }
+
+    /// Replaces the frontend runtime that new connections on `socket` get (reload).
+    public func replaceFrontend(on socketFD: Int32, with frontend: FrontendRuntime) {
+        for acceptor in acceptors where acceptor.socket.fd == socketFD { acceptor.frontend = frontend }
+    }
+
+    /// Calls `body` once no connection is open (immediately if none is).
+    public func whenIdle(_ body: @escaping () -> Void) {
+        if head == nil { body() } else { onIdle = body }
+    }
+
+    /// Closes every open connection now.
+    public func closeAll() {
+        while let connection = head { connection.close() }
+    }
+
+    /// Ends the loop; the thread returns and can be joined.
+    public func stopLoop() {
+        stopAccepting()
+        acceptors.removeAll()
+        wakeUp = nil
+        loop.stop()
+    }
+
+    func open(fd: Int32, peer: SocketAddress, frontend: FrontendRuntime) {
+        guard let ssl = SSL_new(frontend.tls.defaultContext.pointer) else {
+            logger.error("SSL_new failed", metadata: ["reason": "\(OpenSSLErrorQueue.drain())"])
+            Glibc.close(fd)
+            return
+        }
+        SSL_set_fd(ssl, fd)
+        SSL_set_accept_state(ssl)
+        ClientConnection.prepareClientSocket(fd)
+        let connection = ClientConnection(worker: self, frontend: frontend, ssl: ssl, fd: fd, peer: peer)
+        connection.next = head
+        head?.previous = connection
+        head = connection
+        counters.connectionsAccepted += 1
+        counters.connectionsOpen += 1
+        connection.start()
+    }
+
+    func remove(_ connection: ClientConnection) {
+        if let previous = connection.previous { previous.next = connection.next } else { head = connection.next }
+        connection.next?.previous = connection.previous
+        connection.next = nil
+        connection.previous = nil
+        counters.connectionsOpen -= 1
+        if head == nil, let onIdle {
+            self.onIdle = nil
+            onIdle()
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import COpenSSL
+import CStapledShims
+
+/// One server `SSL_CTX` serving one set of host names, with at most one certificate per key type
+/// (OpenSSL picks ECDSA or RSA per client from its signature algorithms).
+// @unchecked Sendable: the SSL_CTX is fully configured in init and never changed afterwards;
+// OpenSSL allows SSL_new and handshakes on one context from many threads.
+public final class ServerContext: @unchecked Sendable {
+    /// The owned `SSL_CTX *`; freed in `deinit` (connections hold their own reference).
+    public let pointer: OpaquePointer
+    /// The certificates loaded into this context, in config order.
+    public let certificates: [ServedCertificate]
+    /// Lower-case DNS names the certificates cover (the first certificate's names).
+    public let names: [String]
+
+    init(certificates: [ServedCertificate], settings: TLSSettings, ticketKeys: TicketKeyRing) throws(TLSError) {
+        guard let ctx = SSL_CTX_new(TLS_server_method()) else {
+            throw TLSError(.contextSetup, operation: "SSL_CTX_new", message: "cannot create a TLS context")
+        }
+        pointer = ctx
+        self.certificates = certificates
+        names = certificates.first?.leaf.dnsNames ?? []
+        try configure(settings: settings, ticketKeys: ticketKeys)
+        for certificate in certificates {
+            try load(certificate)
+        }
+    }
+
+    deinit { SSL_CTX_free(pointer) }
+
+    private func configure(settings: TLSSettings, ticketKeys: TicketKeyRing) throws(TLSError) {
+        func version(_ v: TLSSettings.Version) -> Int32 {
+            v == .tls12 ? CStapledShims_TLS1_2_VERSION() : CStapledShims_TLS1_3_VERSION()
+        }
+        guard CStapledShims_SSL_CTX_set_min_proto_version(pointer, version(settings.minVersion)) == 1,
+            CStapledShims_SSL_CTX_set_max_proto_version(pointer, version(settings.maxVersion)) == 1
+        else { throw TLSError(.invalidSetting, operation: "set_proto_version", message: "cannot set protocol versions") }
+        _ = SSL_CTX_set_options(
+            pointer,
+            CStapledShims_SSL_OP_NO_RENEGOTIATION() | CStapledShims_SSL_OP_NO_COMPRESSION()
+                | CStapledShims_SSL_OP_IGNORE_UNEXPECTED_EOF())
+        _ = CStapledShims_SSL_CTX_set_mode(
+            pointer,
+            CStapledShims_SSL_MODE_RELEASE_BUFFERS() | CStapledShims_SSL_MODE_ENABLE_PARTIAL_WRITE()
+                | CStapledShims_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER())
+        _ = CStapledShims_SSL_CTX_set_read_ahead(pointer, 1)
+        guard SSL_CTX_set_cipher_list(pointer, settings.ciphers) == 1 else {
+            throw TLSError(.invalidSetting, operation: "SSL_CTX_set_cipher_list", message: "invalid ciphers \"\(settings.ciphers)\"")
+        }
+        guard SSL_CTX_set_ciphersuites(pointer, settings.ciphersuites) == 1 else {
+            throw TLSError(
+                .invalidSetting, operation: "SSL_CTX_set_ciphersuites",
+                message: "invalid ciphersuites \"\(settings.ciphersuites)\"")
+        }
+        guard CStapledShims_SSL_CTX_set1_groups_list(pointer, settings.curves) == 1 else {
+            throw TLSError(.invalidSetting, operation: "SSL_CTX_set1_groups_list", message: "invalid curves \"\(settings.curves)\"")
+        }
+        _ = CStapledShims_SSL_CTX_set_dh_auto(pointer, 1)
+        // Stateless tickets only: no server-side session cache to grow or lock.
+        _ = CStapledShims_SSL_CTX_set_session_cache_mode(pointer, 0)
+        SSL_CTX_set_ex_data(pointer, TicketKeyRing.exDataIndex, Unmanaged.passUnretained(ticketKeys).toOpaque())
+        _ = CStapledShims_SSL_CTX_set_tlsext_ticket_key_evp_cb(pointer, TicketKeyRing.callback)
+    }
+
+    private func load(_ certificate: ServedCertificate) throws(TLSError) {
+        guard let chain = CStapledShims_sk_X509_new_null() else {
+            throw TLSError(.contextSetup, operation: "sk_X509_new_null", message: "out of memory")
+        }
+        defer { CStapledShims_sk_X509_free(chain) }  // SSL_CTX_use_cert_and_key takes its own references.
+        for intermediate in certificate.intermediates {
+            _ = CStapledShims_sk_X509_push(chain, intermediate.pointer)
+        }
+        guard SSL_CTX_use_cert_and_key(pointer, certificate.leaf.pointer, certificate.key.pointer, chain, 1) == 1 else {
+            throw TLSError(
+                .contextSetup, operation: "SSL_CTX_use_cert_and_key", file: certificate.chainPath,
+                message: "OpenSSL refused the certificate and key")
+        }
+    }
+}
