@@ -1,6 +1,7 @@
 import Config
 import Glibc
 import Proxy
+import Stapling
 import TLS
 
 /// One immutable config generation: the config and everything loaded from it (certificates,
@@ -10,6 +11,8 @@ public final class Generation: Sendable {
         public let config: Frontend
         public let runtime: FrontendRuntime
         public let certificates: [ServedCertificate]
+        /// The stapling view of each certificate, in config order.
+        public let targets: [StaplingTarget]
     }
 
     public let config: StapledConfig
@@ -20,22 +23,43 @@ public final class Generation: Sendable {
         self.frontends = frontends
     }
 
+    /// Every certificate's stapling view, across frontends (a certificate served by two frontends
+    /// appears twice; the engine stapled it once).
+    public var targets: [StaplingTarget] { frontends.flatMap(\.targets) }
+
     /// Loads everything a start needs; the first problem is returned with its config location.
-    public static func load(_ config: StapledConfig) throws(StartupError) -> Generation {
+    /// Staple slots come from `registry`, so certificates unchanged since the last generation keep
+    /// their staple.
+    public static func load(_ config: StapledConfig, registry: StapleSlotRegistry) throws(StartupError) -> Generation {
         var frontends: [LoadedFrontend] = []
         for frontend in config.frontends {
             var certificates: [ServedCertificate] = []
+            var targets: [StaplingTarget] = []
             for spec in frontend.certificates {
+                let certificate: ServedCertificate
                 do {
-                    certificates.append(
-                        try ServedCertificate.load(chainPath: spec.chainPath, keyPath: spec.keyPath, issuerPath: spec.issuerPath))
+                    certificate = try ServedCertificate.load(
+                        chainPath: spec.chainPath, keyPath: spec.keyPath, issuerPath: spec.issuerPath)
                 } catch {
                     throw StartupError("certificate: \(error)", at: spec.location)
                 }
+                let target = StaplingTarget(
+                    certificate: certificate, enabled: spec.stapling, overrideURL: spec.ocspURL, stapleFile: spec.stapleFile)
+                if target.applicability == .missingIssuer {
+                    throw StartupError("certificate: \(target.missingIssuerMessage)", at: spec.location)
+                }
+                certificates.append(certificate)
+                targets.append(target)
             }
+            let slots = Dictionary(
+                zip(certificates.map { ObjectIdentifier($0) }, targets.map { target in
+                    target.applicability == .fetched || target.applicability == .staticFile ? registry.slot(for: target) : nil
+                }), uniquingKeysWith: { first, _ in first })
             let tls: FrontendTLS
             do {
-                tls = try FrontendTLS(certificates: certificates, settings: settings(of: frontend))
+                tls = try FrontendTLS(certificates: certificates, settings: settings(of: frontend)) { certificate in
+                    slots[ObjectIdentifier(certificate)] ?? nil
+                }
             } catch {
                 throw StartupError("frontend \(frontend.name): \(error)", at: frontend.location)
             }
@@ -53,7 +77,7 @@ public final class Generation: Sendable {
                 name: frontend.name, tls: tls, upstreamName: upstream.name, upstreamServers: servers,
                 handshakeTimeout: frontend.handshakeTimeout.seconds, connectTimeout: frontend.connectTimeout.seconds,
                 idleTimeout: frontend.idleTimeout.seconds)
-            frontends.append(LoadedFrontend(config: frontend, runtime: runtime, certificates: certificates))
+            frontends.append(LoadedFrontend(config: frontend, runtime: runtime, certificates: certificates, targets: targets))
         }
         return Generation(config: config, frontends: frontends)
     }

@@ -1,3 +1,4 @@
+import Stapling
 import TLS
 
 /// The human-readable report of `stapled -t`: per frontend its listeners and upstream, per
@@ -11,7 +12,8 @@ struct CheckReport {
             let listens = frontend.config.listens.map { "\($0.value)" }.joined(separator: ", ")
             out += "frontend \(frontend.config.name): listen \(listens); mode \(frontend.config.mode.rawValue); "
             out += "upstream \(frontend.runtime.upstreamName) (\(frontend.runtime.upstreamServers.map { "\($0)" }.joined(separator: ", ")))\n"
-            for (index, certificate) in frontend.certificates.enumerated() {
+            for (index, target) in frontend.targets.enumerated() {
+                let certificate = target.certificate
                 let leaf = certificate.leaf
                 out += "  certificate \(certificate.chainPath)\(index == 0 ? " (default)" : "")\n"
                 out += "    subject:    \(leaf.subject)\n"
@@ -20,8 +22,13 @@ struct CheckReport {
                 out += "    serial:     \(leaf.serialHex)\n"
                 out += "    not after:  \(UTCTime.format(leaf.notAfter))\n"
                 out += "    issuer:     \(certificate.issuer.map { "found (\($0.subject))" } ?? "not found in chain")\n"
-                out += "    OCSP URLs:  \(leaf.ocspURLs.isEmpty ? "none (stapling not applicable)" : leaf.ocspURLs.joined(separator: ", "))\n"
+                out += "    OCSP URLs:  \(target.urls.isEmpty ? "none" : target.urls.joined(separator: ", "))\n"
+                out += "    stapling:   \(target.applicability.rawValue)\n"
                 out += "    Must-Staple: \(leaf.mustStaple ? "yes" : "no")\n"
+                let cached = CachedStapleReport.describe(
+                    target, cacheDirectory: generation.config.stapling.cacheDir,
+                    verification: generation.config.stapling.verificationSettings)
+                out += "    cached staple: \(cached)\n"
             }
         }
         return out

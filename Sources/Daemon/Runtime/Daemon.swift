@@ -1,8 +1,10 @@
 import Config
+import Dispatch
 import EventLoop
 import Glibc
 import Logging
 import Proxy
+import Stapling
 import Synchronization
 
 /// The running daemon: a control loop on the main thread (signals, stop) and N worker threads.
@@ -21,11 +23,19 @@ public final class Daemon {
     private var idleWorkers: IdleWorkerCount?
     private var shutdownTimer: LoopTimer?
 
-    /// Loads the config and every certificate; nothing is bound or started yet.
-    public init(configPath: String, generation: Generation, logger: Logger) {
+    private let registry: StapleSlotRegistry
+    private let engine: StaplingEngine
+
+    /// Takes a loaded generation; nothing is bound or started yet.
+    public init(configPath: String, generation: Generation, registry: StapleSlotRegistry, logger: Logger) {
         self.configPath = configPath
         self.generation = generation
+        self.registry = registry
         self.logger = logger
+        let settings = generation.config.stapling
+        engine = StaplingEngine(
+            settings: settings.engineSettings, registry: registry,
+            fetcher: OCSPFetchThreadPool(threads: settings.maxConcurrentFetches), logger: logger)
     }
 
     /// Binds, starts the workers and runs until SIGTERM/SIGINT; returns the exit status.
@@ -49,6 +59,7 @@ public final class Daemon {
             logger.critical("\(error)")
             return 1
         }
+        settleFirstStaples()
         for worker in workers { worker.start() }
         logger.notice(
             "ready",
@@ -58,8 +69,25 @@ public final class Daemon {
             ])
         control.run()
         for worker in workers { worker.join() }
+        let engine = self.engine
+        _ = BlockingWait.run(timeout: 2) { await engine.shutdown() }
         logger.notice("stopped")
         return 0
+    }
+
+    /// Gets every certificate's first staple (cache or fetch) before accepting, within
+    /// `startup_wait`, so the first handshakes after a start are stapled.
+    private func settleFirstStaples() {
+        let engine = self.engine
+        let targets = generation.targets
+        let wait = generation.config.stapling.startupWait.seconds
+        if !BlockingWait.run(timeout: wait, { await engine.activate(targets) }) {
+            logger.warning(
+                "start-up wait for first staples ended; serving now, fetches continue in the background",
+                metadata: ["startup_wait": "\(wait)s"])
+        }
+        let statuses = BlockingWait.value(timeout: 2) { await engine.statuses() } ?? []
+        logger.notice("stapling: \(StaplingSummary(statuses).line)")
     }
 
     private func workerCount(_ setting: WorkerCount) -> Int {
@@ -152,5 +180,27 @@ final class IdleWorkerCount: Sendable {
     func increment() {
         value.withLock { $0 += 1 }
         wake.send()
+    }
+}
+
+/// Blocks the calling (non-async) thread until async work finishes or a timeout passes.
+enum BlockingWait {
+    /// True when `work` finished in time.
+    static func run(timeout seconds: Double, _ work: @escaping @Sendable () async -> Void) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await work()
+            done.signal()
+        }
+        return done.wait(timeout: .now() + seconds) == .success
+    }
+
+    static func value<T: Sendable>(timeout seconds: Double, _ work: @escaping @Sendable () async -> T) -> T? {
+        let box = Mutex<T?>(nil)
+        let finished = run(timeout: seconds) {
+            let value = await work()
+            box.withLock { $0 = value }
+        }
+        return finished ? box.withLock { $0 } : nil
     }
 }

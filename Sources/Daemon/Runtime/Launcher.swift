@@ -1,6 +1,7 @@
 import Config
 import Glibc
 import Logging
+import Stapling
 
 /// What the command line calls: load, check, run. Returns exit statuses; never exits itself.
 public enum Launcher {
@@ -16,14 +17,15 @@ public enum Launcher {
         let level = Logger.Level(rawValue: logLevelOverride ?? config.logLevel.rawValue) ?? .info
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
         let logger = Logger(label: "stapled")
+        let registry = StapleSlotRegistry()
         let generation: Generation
         do {
-            generation = try Generation.load(config)
+            generation = try Generation.load(config, registry: registry)
         } catch {
             logger.critical("cannot start: \(error)")
             return 1
         }
-        return Daemon(configPath: configPath, generation: generation, logger: logger).run()
+        return Daemon(configPath: configPath, generation: generation, registry: registry, logger: logger).run()
     }
 
     /// `stapled -t -c FILE`: loads everything a start would and reports; 0 when it would start.
@@ -38,7 +40,7 @@ public enum Launcher {
         }
         let generation: Generation
         do {
-            generation = try Generation.load(config)
+            generation = try Generation.load(config, registry: StapleSlotRegistry())
         } catch {
             printError("stapled: \(error)")
             printError("stapled: configuration file \(configPath) test failed")

@@ -160,6 +160,7 @@ final class ClientConnection {
         let result = SSL_do_handshake(ssl)
         if result == 1 {
             worker.counters.handshakes += 1
+            countStapling()
             phase = .connecting
             clientIO.update(events: 0, on: worker.loop)
             connect(from: 0)
@@ -180,6 +181,22 @@ final class ClientConnection {
                     "reason": "\(reason.isEmpty ? "connection closed" : reason)",
                 ])
             close()
+        }
+    }
+
+    /// Records whether the client asked for a staple and got one, then frees OpenSSL's copy of
+    /// it: it is not needed after the handshake (saves its size per connection).
+    private func countStapling() {
+        guard CStapledShims_SSL_get_tlsext_status_type(ssl) == CStapledShims_TLSEXT_STATUSTYPE_ocsp() else {
+            worker.counters.handshakesNotRequested += 1
+            return
+        }
+        var response: UnsafePointer<UInt8>?
+        if CStapledShims_SSL_get_tlsext_status_ocsp_resp(ssl, &response) > 0 {
+            worker.counters.handshakesStapled += 1
+            _ = CStapledShims_SSL_set_tlsext_status_ocsp_resp(ssl, nil, 0)
+        } else {
+            worker.counters.handshakesRequestedNotStapled += 1
         }
     }
 

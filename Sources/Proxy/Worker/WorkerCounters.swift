@@ -10,6 +10,9 @@ public final class WorkerCounters: Sendable {
     private let _upstreamConnectErrors = Atomic<UInt64>(0)
     private let _bytesFromClients = Atomic<UInt64>(0)
     private let _bytesToClients = Atomic<UInt64>(0)
+    private let _handshakesStapled = Atomic<UInt64>(0)
+    private let _handshakesRequestedNotStapled = Atomic<UInt64>(0)
+    private let _handshakesNotRequested = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -41,5 +44,20 @@ public final class WorkerCounters: Sendable {
     public var bytesToClients: UInt64 {
         get { _bytesToClients.load(ordering: .relaxed) }
         set { _bytesToClients.store(newValue, ordering: .relaxed) }
+    }
+    /// Completed handshakes where the client asked for a staple and got one.
+    public var handshakesStapled: UInt64 {
+        get { _handshakesStapled.load(ordering: .relaxed) }
+        set { _handshakesStapled.store(newValue, ordering: .relaxed) }
+    }
+    /// Completed handshakes where the client asked for a staple and none was valid.
+    public var handshakesRequestedNotStapled: UInt64 {
+        get { _handshakesRequestedNotStapled.load(ordering: .relaxed) }
+        set { _handshakesRequestedNotStapled.store(newValue, ordering: .relaxed) }
+    }
+    /// Completed handshakes where the client did not ask for a staple.
+    public var handshakesNotRequested: UInt64 {
+        get { _handshakesNotRequested.load(ordering: .relaxed) }
+        set { _handshakesNotRequested.store(newValue, ordering: .relaxed) }
     }
 }

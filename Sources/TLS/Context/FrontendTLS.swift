@@ -1,5 +1,6 @@
 import COpenSSL
 import CStapledShims
+import Glibc
 
 /// Every TLS context of one frontend and the SNI choice between them.
 ///
@@ -18,7 +19,11 @@ public final class FrontendTLS: @unchecked Sendable {
 
     public var defaultContext: ServerContext { contexts[0] }
 
-    public init(certificates: [ServedCertificate], settings: TLSSettings) throws(TLSError) {
+    /// `stapleSlot` gives each certificate's slot; nil for a certificate that is never stapled.
+    public init(
+        certificates: [ServedCertificate], settings: TLSSettings,
+        stapleSlot: (ServedCertificate) -> StapleSlot? = { _ in nil }
+    ) throws(TLSError) {
         guard !certificates.isEmpty else {
             throw TLSError(.noCertificate, operation: "frontend", message: "a frontend needs at least one certificate")
         }
@@ -36,7 +41,8 @@ public final class FrontendTLS: @unchecked Sendable {
         }
         var contexts: [ServerContext] = []
         for group in groups {
-            contexts.append(try ServerContext(certificates: group, settings: settings, ticketKeys: ticketKeys))
+            contexts.append(
+                try ServerContext(certificates: group, settings: settings, ticketKeys: ticketKeys, stapleSlot: stapleSlot))
         }
         self.contexts = contexts
         nameTable = contexts.map { context in (context.names.map { Array($0.utf8) }, context) }
@@ -52,19 +58,33 @@ public final class FrontendTLS: @unchecked Sendable {
     }
 
     /// The context whose certificate covers `host` (exact names first, then wildcards), or nil.
-    public func context(for host: UnsafeBufferPointer<UInt8>) -> ServerContext? {
+    /// Among several that cover it, the first one fit to serve (not revoked, not a Must-Staple
+    /// certificate without a valid staple) wins; if none is fit, the first one.
+    public func context(for host: UnsafeBufferPointer<UInt8>, now: Int64) -> ServerContext? {
+        var fallback: ServerContext?
         for entry in nameTable where entry.names.contains(where: { Self.equalsIgnoringCase($0, host) }) {
-            return entry.context
+            if entry.context.isFit(now: now) { return entry.context }
+            if fallback == nil { fallback = entry.context }
         }
         for entry in nameTable where entry.names.contains(where: { Self.wildcard($0, matches: host) }) {
-            return entry.context
+            if entry.context.isFit(now: now) { return entry.context }
+            if fallback == nil { fallback = entry.context }
         }
-        return nil
+        return fallback
     }
 
-    public func context(for host: String) -> ServerContext? {
+    /// The context for clients without SNI or with an uncovered name: the first configured
+    /// certificate's, unless it is unfit and another context covers all of its names.
+    public func defaultContext(now: Int64) -> ServerContext {
+        let first = contexts[0]
+        guard contexts.count > 1, !first.isFit(now: now) else { return first }
+        let names = Set(first.names)
+        return contexts.dropFirst().first { $0.isFit(now: now) && names.isSubset(of: Set($0.names)) } ?? first
+    }
+
+    public func context(for host: String, now: Int64) -> ServerContext? {
         var host = host
-        return host.withUTF8 { context(for: $0) }
+        return host.withUTF8 { context(for: $0, now: now) }
     }
 
     @inline(__always)
@@ -87,18 +107,22 @@ public final class FrontendTLS: @unchecked Sendable {
         return true
     }
 
+    /// Called for every ClientHello (with or without SNI): picks the context to serve.
     private static let serverNameCallback: @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?, UnsafeMutableRawPointer?) -> Int32 = {
         ssl, _, arg in
-        guard let ssl, let arg, let name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) else {
-            return SSL_TLSEXT_ERR_OK
-        }
+        guard let ssl, let arg else { return SSL_TLSEXT_ERR_OK }
         let frontend = Unmanaged<FrontendTLS>.fromOpaque(arg).takeUnretainedValue()
-        let length = strlen(name)
-        let chosen = name.withMemoryRebound(to: UInt8.self, capacity: length) {
-            frontend.context(for: UnsafeBufferPointer(start: $0, count: length))
+        let now = Int64(time(nil))
+        var chosen: ServerContext?
+        if let name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) {
+            let length = strlen(name)
+            chosen = name.withMemoryRebound(to: UInt8.self, capacity: length) {
+                frontend.context(for: UnsafeBufferPointer(start: $0, count: length), now: now)
+            }
         }
-        if let chosen, chosen.pointer != SSL_get_SSL_CTX(ssl) {
-            SSL_set_SSL_CTX(ssl, chosen.pointer)
+        let context = chosen ?? frontend.defaultContext(now: now)
+        if context.pointer != SSL_get_SSL_CTX(ssl) {
+            SSL_set_SSL_CTX(ssl, context.pointer)
         }
         return SSL_TLSEXT_ERR_OK
     }

@@ -1,5 +1,6 @@
 import COpenSSL
 import CStapledShims
+import Glibc
 
 /// One server `SSL_CTX` serving one set of host names, with at most one certificate per key type
 /// (OpenSSL picks ECDSA or RSA per client from its signature algorithms).
@@ -12,18 +13,54 @@ public final class ServerContext: @unchecked Sendable {
     public let certificates: [ServedCertificate]
     /// Lower-case DNS names the certificates cover (the first certificate's names).
     public let names: [String]
+    /// The staple slot of each certificate, by its `X509 *` (what `SSL_get_certificate` returns).
+    private let slots: [(x509: OpaquePointer, slot: StapleSlot)]
 
-    init(certificates: [ServedCertificate], settings: TLSSettings, ticketKeys: TicketKeyRing) throws(TLSError) {
+    init(
+        certificates: [ServedCertificate], settings: TLSSettings, ticketKeys: TicketKeyRing,
+        stapleSlot: (ServedCertificate) -> StapleSlot?
+    ) throws(TLSError) {
         guard let ctx = SSL_CTX_new(TLS_server_method()) else {
             throw TLSError(.contextSetup, operation: "SSL_CTX_new", message: "cannot create a TLS context")
         }
         pointer = ctx
         self.certificates = certificates
         names = certificates.first?.leaf.dnsNames ?? []
+        slots = certificates.compactMap { certificate in stapleSlot(certificate).map { (certificate.leaf.pointer, $0) } }
         try configure(settings: settings, ticketKeys: ticketKeys)
         for certificate in certificates {
             try load(certificate)
         }
+        if !slots.isEmpty {
+            _ = CStapledShims_SSL_CTX_set_tlsext_status_cb(pointer, Self.statusCallback)
+            _ = CStapledShims_SSL_CTX_set_tlsext_status_arg(pointer, Unmanaged.passUnretained(self).toOpaque())
+        }
+    }
+
+    /// True when some certificate of this context is fit to serve now (see `StapleSlot.isUnfit`).
+    public func isFit(now: Int64) -> Bool {
+        slots.isEmpty || slots.contains { !$0.slot.isUnfit(now: now) } || slots.count < certificates.count
+    }
+
+    /// OpenSSL asks for the staple of the certificate it selected (after SNI and the ECDSA/RSA
+    /// choice). Only a staple valid right now is sent, as a copy OpenSSL owns and frees.
+    private static let statusCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = {
+        ssl, arg in
+        guard let ssl, let arg, let certificate = SSL_get_certificate(ssl) else { return SSL_TLSEXT_ERR_NOACK }
+        let context = Unmanaged<ServerContext>.fromOpaque(arg).takeUnretainedValue()
+        for entry in context.slots where entry.x509 == certificate {
+            guard let staple = entry.slot.validStaple(now: Int64(time(nil))) else { return SSL_TLSEXT_ERR_NOACK }
+            let copy = staple.der.withUnsafeBytes { CStapledShims_OPENSSL_memdup($0.baseAddress, $0.count) }
+            guard let copy else { return SSL_TLSEXT_ERR_NOACK }
+            if CStapledShims_SSL_set_tlsext_status_ocsp_resp(
+                ssl, copy.assumingMemoryBound(to: UInt8.self), staple.der.count) != 1
+            {
+                CStapledShims_OPENSSL_free(copy)
+                return SSL_TLSEXT_ERR_NOACK
+            }
+            return SSL_TLSEXT_ERR_OK
+        }
+        return SSL_TLSEXT_ERR_NOACK
     }
 
     deinit { SSL_CTX_free(pointer) }
