@@ -72,7 +72,7 @@ let package = Package(
             name: "StaplingTransportTests", dependencies: ["Stapling", "TestSupport"], swiftSettings: strict
         ),
         .testTarget(name: "StaplingTests", dependencies: ["Stapling", "TLS", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["TestSupport"],

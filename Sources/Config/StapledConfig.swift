@@ -4,7 +4,8 @@
 /// numbers are in range, listen addresses parse). File paths are absolute: relative paths in the
 /// config file are resolved against the directory of the file that names them.
 public struct StapledConfig: Sendable, Equatable {
-    /// The config file this was read from.
+    /// The config file this was read from, as an absolute path (so a reload finds it after a
+    /// change of directory); error locations keep the path as the caller gave it.
     public var file: String
     /// `workers auto|N;` — number of worker threads.
     public var workers: WorkerCount = .auto
@@ -139,7 +140,8 @@ public struct Frontend: Sendable, Equatable {
         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
         + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
         + "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305"
-    public static let intermediateCiphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+    public static let intermediateCiphersuites =
+        "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
     public static let intermediateCurves = "X25519:prime256v1:secp384r1"
 
     public var name: String

@@ -1,0 +1,61 @@
+/// Builds `StaplingSettings` from `stapling { ... }`; unset directives keep their defaults.
+struct StaplingBlockBuilder {
+    let paths: PathResolver
+
+    static let concurrentFetchLimit = 1...1024
+
+    func build(_ directive: Directive) throws(ConfigError) -> StaplingSettings {
+        var settings = StaplingSettings()
+        var minimumSetAt: Argument?
+        var maximumSetAt: Argument?
+        try DirectiveChecker.forEach(directive.block?.directives ?? [], in: .stapling) {
+            (directive) throws(ConfigError) in
+            switch directive.name {
+            case "cache_dir":
+                settings.cacheDir = try directive.path(paths)
+            case "refresh_fraction":
+                settings.refreshFraction = try directive.argument.parsed(for: directive, NumberSyntax.openUnitFraction)
+            case "min_refresh_interval":
+                settings.minRefreshInterval = try directive.duration()
+                minimumSetAt = directive.argument
+            case "max_refresh_interval":
+                settings.maxRefreshInterval = try directive.duration()
+                maximumSetAt = directive.argument
+            case "retry_max":
+                settings.retryMax = try directive.duration()
+            case "connect_timeout":
+                settings.connectTimeout = try directive.duration()
+            case "fetch_timeout":
+                settings.fetchTimeout = try directive.duration()
+            case "max_response_size":
+                settings.maxResponseSize = try directive.argument.parsed(for: directive, SizeSyntax.parse)
+            case "max_clock_skew":
+                settings.maxClockSkew = try directive.duration(allowingZero: true)
+            case "max_age_without_next_update":
+                settings.maxAgeWithoutNextUpdate = try directive.duration(allowingZero: true)
+            case "proxy":
+                settings.proxy = try directive.argument.parsed(for: directive, URLSyntax.proxy)
+            case "startup_wait":
+                settings.startupWait = try directive.duration(allowingZero: true)
+            case "max_concurrent_fetches":
+                settings.maxConcurrentFetches = try directive.argument.parsed(for: directive) {
+                    (text) throws(ValueError) in try NumberSyntax.integer(text, in: Self.concurrentFetchLimit)
+                }
+            default:
+                preconditionFailure("\"\(directive.name)\" is in the stapling schema but has no builder")
+            }
+        }
+        guard settings.minRefreshInterval <= settings.maxRefreshInterval else {
+            let minimum =
+                DurationSyntax.format(settings.minRefreshInterval) + (minimumSetAt == nil ? ", the default" : "")
+            let maximum =
+                DurationSyntax.format(settings.maxRefreshInterval) + (maximumSetAt == nil ? ", the default" : "")
+            // Blame the directive that made the pair inconsistent: the one set, or the later of the two.
+            let blamed = [minimumSetAt, maximumSetAt].compactMap { $0 }.max { $0.location.precedes($1.location) }
+            throw ConfigError(
+                "min_refresh_interval (\(minimum)) is greater than max_refresh_interval (\(maximum))",
+                at: blamed?.location ?? directive.location)
+        }
+        return settings
+    }
+}
