@@ -1,0 +1,83 @@
+import Stapling
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The dedicated fetch threads: results reach async callers, concurrency is bounded, queued
+/// fetches can be cancelled and a shut-down pool refuses work.
+@Suite("OCSP fetch thread pool")
+struct OCSPFetchThreadPoolTests {
+    let request: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x00]
+    let body: [UInt8] = [0x30, 0x03, 0x0A, 0x01, 0x00]
+
+    @Test func fetchesOnThePoolAndResumesTheCaller() async throws {
+        let server = try ScriptedHTTPServer(
+            answer: ScriptedHTTPServer.response(headers: ["Cache-Control: max-age=5"], body: body))
+        let pool = OCSPFetchThreadPool(threads: 2)
+        defer { pool.shutdown() }
+        let response = try await pool.fetch(url: server.url, request: request, settings: .test).response()
+        #expect(response.body == body)
+        #expect(response.maxAge == 5)
+    }
+
+    @Test func concurrencyIsBoundedByTheThreadCount() async throws {
+        let inFlight = Counter()
+        let answer = ScriptedHTTPServer.response(body: body)
+        let server = try ScriptedHTTPServer { _, stream in
+            inFlight.enter()
+            defer { inFlight.leave() }
+            usleep(300_000)
+            try stream.write(answer)
+        }
+        let pool = OCSPFetchThreadPool(threads: 2)
+        defer { pool.shutdown() }
+        let url = server.url
+        let request = self.request
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    if case .success = await pool.fetch(url: url, request: request, settings: .test) { return true }
+                    return false
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: true, count: 6))
+        #expect(inFlight.maximum == 2)
+        #expect(server.requests.count == 6)
+    }
+
+    @Test func cancellingAQueuedFetchReturnsAtOnce() async throws {
+        let server = try ScriptedHTTPServer { _, stream in
+            _ = try? stream.read()  // never answer; returns when the client gives up
+        }
+        let pool = OCSPFetchThreadPool(threads: 1)
+        defer { pool.shutdown() }
+        let url = server.url
+        let request = self.request
+        let settings = OCSPTransportSettings.test.with(totalTimeout: .seconds(3))
+        let blocking = Task { await pool.fetch(url: url, request: request, settings: settings) }
+        try server.server.waitForAccepted(1)
+
+        let queued = Task { await pool.fetch(url: url, request: request, settings: settings) }
+        try await Task.sleep(for: .milliseconds(50))
+        queued.cancel()
+        let cancelled = try await queued.value.error()
+        #expect(cancelled.reason == .cancelled)
+        #expect(server.server.acceptedCount == 1)
+
+        let timedOut = try await blocking.value.error()
+        #expect(timedOut.reason == .timeout(.responseHead))
+    }
+
+    @Test func shutDownPoolRefusesFetches() async throws {
+        let pool = OCSPFetchThreadPool(threads: 1)
+        pool.shutdown()
+        let error = try await pool.fetch(url: "http://127.0.0.1:1/", request: request, settings: .test).error()
+        #expect(error.reason == .poolShutDown)
+        pool.shutdown()  // idempotent
+    }
+}
