@@ -90,6 +90,8 @@ public struct StaplingSettings: Sendable, Equatable {
     /// `min_refresh_interval DURATION;` / `max_refresh_interval DURATION;`
     public var minRefreshInterval: Duration = .seconds(60)
     public var maxRefreshInterval: Duration = .seconds(86_400)
+    /// `retry_base DURATION;` — the first backoff delay after a failed fetch; at most `retryMax`.
+    public var retryBase: Duration = .seconds(60)
     /// `retry_max DURATION;` — cap of the exponential backoff after failed fetches.
     public var retryMax: Duration = .seconds(3_600)
     /// `connect_timeout DURATION;` / `fetch_timeout DURATION;` for OCSP HTTP fetches.

@@ -9,7 +9,7 @@ extension StaplingSettings {
             verification: verificationSettings,
             refresh: RefreshSettings(
                 refreshFraction: refreshFraction, minRefreshInterval: minRefreshInterval,
-                maxRefreshInterval: maxRefreshInterval, retryMax: retryMax),
+                maxRefreshInterval: maxRefreshInterval, retryMax: retryMax, retryBase: retryBase),
             transport: OCSPTransportSettings(
                 connectTimeout: connectTimeout, totalTimeout: fetchTimeout, maxResponseSize: maxResponseSize, proxy: proxy),
             startupWait: startupWait)

@@ -7,24 +7,26 @@ import Proxy
 import Stapling
 import Synchronization
 
-/// The running daemon: a control loop on the main thread (signals, stop) and N worker threads.
+/// The running daemon: a control loop on the main thread (signals, reload, stop, systemd
+/// notifications) and N worker threads that serve connections.
 public final class Daemon {
     public static let version = "0.1.0"
 
-    private let configPath: String
-    private let logger: Logger
-    private let control = EventLoop()
-    private var generation: Generation
-    private var workers: [Worker] = []
-    /// Listening sockets by frontend name, one per listen address per worker.
-    private var sockets: [(frontend: String, perWorker: [ListeningSocket])] = []
+    let configPath: String
+    let logger: Logger
+    let control = EventLoop()
+    var generation: Generation
+    var workers: [Worker] = []
+    var listeners = ListenerSet()
     private var signalWatchers: [SignalWatcher] = []
     private var stopping = false
     private var idleWorkers: IdleWorkerCount?
     private var shutdownTimer: LoopTimer?
-
-    private let registry: StapleSlotRegistry
-    private let engine: StaplingEngine
+    private var watchdogTimer: LoopTimer?
+    let notifier = SystemdNotifier()
+    let registry: StapleSlotRegistry
+    let engine: StaplingEngine
+    let startedAt = Int64(time(nil))
 
     /// Takes a loaded generation; nothing is bound or started yet.
     public init(configPath: String, generation: Generation, registry: StapleSlotRegistry, logger: Logger) {
@@ -38,12 +40,13 @@ public final class Daemon {
             fetcher: OCSPFetchThreadPool(threads: settings.maxConcurrentFetches), logger: logger)
     }
 
-    /// Binds, starts the workers and runs until SIGTERM/SIGINT; returns the exit status.
+    /// Binds, drops privileges, gets first staples, starts the workers and runs until
+    /// SIGTERM/SIGINT; returns the exit status.
     public func run() -> Int32 {
         // Writes to a closed socket must fail with EPIPE, never kill the process.
         signal(SIGPIPE, SIG_IGN)
         // Signal watchers first: with EVFLAG_SIGNALFD libev blocks these signals in this thread's
-        // mask, and every worker thread started afterwards inherits it.
+        // mask, and every thread started afterwards inherits it.
         for number in [SIGTERM, SIGINT, SIGHUP] {
             signalWatchers.append(SignalWatcher(loop: control, signal: number) { [unowned self] in self.signalled($0) })
         }
@@ -54,19 +57,31 @@ public final class Daemon {
         let count = workerCount(generation.config.workers)
         workers = (0..<count).map { Worker(index: $0, logger: logger) }
         do {
-            try bindListeners()
+            listeners = try listeners.binding(generation, workers: count).0
+            try PrivilegeDrop.drop(
+                user: generation.config.user, group: generation.config.group,
+                chown: [generation.config.stapling.cacheDir])
         } catch {
-            logger.critical("\(error)")
+            logger.critical("cannot start: \(error)")
+            notifier.status("cannot start: \(error)")
             return 1
         }
-        settleFirstStaples()
-        for worker in workers { worker.start() }
+        logListening(generation, only: nil)
+        let summary = settleStaples(of: generation, phase: "start-up")
+        for (index, worker) in workers.enumerated() {
+            for (socket, frontend) in listeners.listeners(of: generation, worker: index) {
+                worker.listen(on: socket, frontend: frontend)
+            }
+            worker.start()
+        }
+        startWatchdog()
         logger.notice(
             "ready",
             metadata: [
                 "workers": "\(count)", "frontends": "\(generation.frontends.count)", "version": "\(Self.version)",
-                "config": "\(configPath)",
+                "config": "\(configPath)", "uid": "\(getuid())",
             ])
+        notifier.ready(status: summary)
         control.run()
         for worker in workers { worker.join() }
         let engine = self.engine
@@ -75,19 +90,30 @@ public final class Daemon {
         return 0
     }
 
-    /// Gets every certificate's first staple (cache or fetch) before accepting, within
-    /// `startup_wait`, so the first handshakes after a start are stapled.
-    private func settleFirstStaples() {
+    /// Gets the first staple of every new certificate (cache or fetch) within `startup_wait`,
+    /// Must-Staple ones first, so the first handshakes are stapled. Returns the one-line summary.
+    func settleStaples(of generation: Generation, phase: String) -> String {
         let engine = self.engine
         let targets = generation.targets
         let wait = generation.config.stapling.startupWait.seconds
         if !BlockingWait.run(timeout: wait, { await engine.activate(targets) }) {
             logger.warning(
-                "start-up wait for first staples ended; serving now, fetches continue in the background",
+                "\(phase) wait for first staples ended; serving now, fetches continue in the background",
                 metadata: ["startup_wait": "\(wait)s"])
         }
         let statuses = BlockingWait.value(timeout: 2) { await engine.statuses() } ?? []
-        logger.notice("stapling: \(StaplingSummary(statuses).line)")
+        let summary = StaplingSummary(statuses).line
+        logger.notice("stapling: \(summary)")
+        return summary
+    }
+
+    func logListening(_ generation: Generation, only added: Set<HostPort>?) {
+        for frontend in generation.frontends {
+            for listen in frontend.config.listens where added?.contains(listen.value) ?? true {
+                guard let address = listeners.boundAddress(of: listen.value) else { continue }
+                logger.info("listening", metadata: ["frontend": "\(frontend.config.name)", "address": "\(address)"])
+            }
+        }
     }
 
     private func workerCount(_ setting: WorkerCount) -> Int {
@@ -97,38 +123,24 @@ public final class Daemon {
         }
     }
 
-    /// One SO_REUSEPORT socket per listen address per worker. With port 0 the first bind picks the
-    /// port and the other workers bind the same one.
-    private func bindListeners() throws(StartupError) {
-        for frontend in generation.frontends {
-            var all: [ListeningSocket] = []
-            for listen in frontend.config.listens {
-                guard var address = SocketAddress(ipLiteral: listen.value.host, port: listen.value.port) else {
-                    throw StartupError("listen: \(listen.value) is not an IP address", at: listen.location)
-                }
-                for worker in workers {
-                    let socket: ListeningSocket
-                    do {
-                        socket = try ListeningSocket(binding: address)
-                    } catch {
-                        throw StartupError("listen: \(error)", at: listen.location)
-                    }
-                    address = socket.address
-                    worker.listen(on: socket, frontend: frontend.runtime)
-                    all.append(socket)
-                }
-                logger.info("listening", metadata: ["frontend": "\(frontend.config.name)", "address": "\(address)"])
-            }
-            sockets.append((frontend.config.name, all))
-        }
+    /// `WATCHDOG=1` at half the period systemd asked for, from the control loop: if the loop hangs,
+    /// systemd notices.
+    private func startWatchdog() {
+        guard notifier.isEnabled, let interval = SystemdNotifier.watchdogInterval() else { return }
+        let notifier = self.notifier
+        notifier.send(["WATCHDOG=1"])
+        watchdogTimer = LoopTimer(loop: control, after: interval, repeating: interval) { notifier.send(["WATCHDOG=1"]) }
+        watchdogTimer?.unref()
     }
 
     private func signalled(_ number: Int32) {
+        guard !stopping else {
+            if number != SIGHUP { beginStop(signal: number) }
+            return
+        }
         switch number {
-        case SIGHUP:
-            logger.warning("SIGHUP received: configuration reload is not available in this version; restart to apply changes")
-        default:
-            beginStop(signal: number)
+        case SIGHUP: reload()
+        default: beginStop(signal: number)
         }
     }
 
@@ -141,9 +153,11 @@ public final class Daemon {
         }
         stopping = true
         let timeout = generation.config.shutdownTimeout.seconds
+        let open = workers.reduce(0) { $0 + $1.counters.connectionsOpen }
         logger.notice(
             "stopping: no new connections; waiting for open ones",
-            metadata: ["signal": "\(number)", "shutdown_timeout": "\(timeout)s"])
+            metadata: ["signal": "\(number)", "shutdown_timeout": "\(timeout)s", "open_connections": "\(open)"])
+        notifier.stopping(status: "stopping: \(open) connections open")
         let idle = idleWorkers
         for worker in workers {
             worker.submit { worker in
@@ -161,6 +175,7 @@ public final class Daemon {
     private func checkStopped() {
         guard stopping, let idle = idleWorkers, idle.count == workers.count else { return }
         shutdownTimer?.cancel()
+        watchdogTimer?.cancel()
         for worker in workers { worker.submit { $0.stopLoop() } }
         signalWatchers.removeAll()
         idleWorkers = nil
@@ -180,27 +195,5 @@ final class IdleWorkerCount: Sendable {
     func increment() {
         value.withLock { $0 += 1 }
         wake.send()
-    }
-}
-
-/// Blocks the calling (non-async) thread until async work finishes or a timeout passes.
-enum BlockingWait {
-    /// True when `work` finished in time.
-    static func run(timeout seconds: Double, _ work: @escaping @Sendable () async -> Void) -> Bool {
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            await work()
-            done.signal()
-        }
-        return done.wait(timeout: .now() + seconds) == .success
-    }
-
-    static func value<T: Sendable>(timeout seconds: Double, _ work: @escaping @Sendable () async -> T) -> T? {
-        let box = Mutex<T?>(nil)
-        let finished = run(timeout: seconds) {
-            let value = await work()
-            box.withLock { $0 = value }
-        }
-        return finished ? box.withLock { $0 } : nil
     }
 }

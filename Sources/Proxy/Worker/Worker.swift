@@ -78,9 +78,23 @@ public final class Worker: @unchecked Sendable {
         for acceptor in acceptors { acceptor.stop() }
     }
 
-    /// Replaces the frontend runtime that new connections on `socket` get (reload).
-    public func replaceFrontend(on socketFD: Int32, with frontend: FrontendRuntime) {
-        for acceptor in acceptors where acceptor.socket.fd == socketFD { acceptor.frontend = frontend }
+    /// Makes `listeners` this worker's listening sockets (a reload): sockets kept from before
+    /// get the new frontend runtime for their next connections, new ones start accepting, and the
+    /// ones no longer listed stop. Open connections are not touched. On the worker thread.
+    public func apply(listeners: [(socket: ListeningSocket, frontend: FrontendRuntime)]) {
+        var kept: [Acceptor] = []
+        for (socket, frontend) in listeners {
+            if let existing = acceptors.first(where: { $0.socket === socket }) {
+                existing.frontend = frontend
+                kept.append(existing)
+            } else {
+                let acceptor = Acceptor(worker: self, socket: socket, frontend: frontend)
+                acceptor.start()
+                kept.append(acceptor)
+            }
+        }
+        for acceptor in acceptors where !kept.contains(where: { $0 === acceptor }) { acceptor.stop() }
+        acceptors = kept
     }
 
     /// Calls `body` once no connection is open (immediately if none is).
