@@ -35,10 +35,16 @@ extension StaplingEngine {
         guard let state = states[identity], let path = state.target.stapleFile else { return }
         let der: [UInt8]
         do {
-            der = try RawFile.read(path)
+            der = try CacheFiles.read(path, limit: 1 << 20)
         } catch {
-            logger.error("cannot read staple_file", metadata: metadata(state.target, ["file": "\(path)", "reason": "\(error)"]))
-            states[identity]?.lastResult = "unreadable staple_file: \(error)"
+            let reason: String
+            switch error {
+            case .missing: reason = "no such file"
+            case .tooLarge: reason = "larger than 1 MiB"
+            case .failed(let message): reason = message
+            }
+            logger.error("cannot read staple_file", metadata: metadata(state.target, ["file": "\(path)", "reason": "\(reason)"]))
+            states[identity]?.lastResult = "unreadable staple_file: \(reason)"
             return
         }
         switch verify(der, for: state) {
@@ -227,27 +233,5 @@ extension StaplingEngine {
     static func milliseconds(_ duration: Duration) -> Int {
         let parts = duration.components
         return Int(parts.seconds) * 1000 + Int(parts.attoseconds / 1_000_000_000_000_000)
-    }
-}
-
-/// Whole-file reads for `staple_file`, without Foundation.
-enum RawFile {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func read(_ path: String) throws(Failure) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw Failure(description: String(cString: strerror(errno))) }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
     }
 }
