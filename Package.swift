@@ -74,6 +74,12 @@ let package = Package(
         .testTarget(name: "StaplingTests", dependencies: ["Stapling", "TLS", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(
+            name: "AdminTests", dependencies: ["Daemon", "Proxy", "Stapling", "TestSupport"], swiftSettings: strict
+        ),
+        .testTarget(name: "OperationsTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StaplingIntegrationTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StaplingFaultTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["TestSupport"],
             swiftSettings: strict

@@ -23,7 +23,12 @@ extension StaplingEngine {
         case .fetched:
             break
         }
-        if loadFromCache(identity), let plan = states[identity]?.plan, !plan.isOverdue {
+        if loadFromCache(identity) {
+            // A valid cached staple settles start-up at once; one past its refresh point is
+            // refreshed right away, in the background, while it keeps being served.
+            if let plan = states[identity]?.plan, plan.isOverdue {
+                states[identity]?.plan = RefreshPlan(at: Self.now(), reason: plan.reason, isOverdue: true)
+            }
             scheduleRefresh(identity)
             return
         }

@@ -138,7 +138,10 @@ public enum OCSPResponseVerifier {
             throw .thisUpdateInFuture(thisUpdate: thisUpdate, now: now, maxClockSkew: settings.maxClockSkew)
         }
         guard let nextUpdateTime else {
-            guard now - thisUpdate <= settings.maxAgeWithoutNextUpdate else {
+            // Strictly younger than the maximum age: the response expires at thisUpdate + maxAge
+            // (validUntil), so one of that age or older (any, with 0) could never be sent and must
+            // not replace the staple being served.
+            guard now - thisUpdate < settings.maxAgeWithoutNextUpdate else {
                 throw .noNextUpdateTooOld(thisUpdate: thisUpdate, now: now, maxAge: settings.maxAgeWithoutNextUpdate)
             }
             return Validity(
