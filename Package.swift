@@ -74,7 +74,11 @@ let package = Package(
         .testTarget(name: "StaplingTests", dependencies: ["Stapling", "TLS", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: strict),
         .testTarget(
-            name: "AdminTests", dependencies: ["Daemon", "Proxy", "Stapling", "TestSupport"], swiftSettings: strict
+            name: "AdminTests",
+            dependencies: [
+                "Daemon", "Proxy", "Stapling", "Config", "EventLoop", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strict
         ),
         .testTarget(name: "OperationsTests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(name: "StaplingIntegrationTests", dependencies: ["TestSupport"], swiftSettings: strict),

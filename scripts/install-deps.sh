@@ -9,8 +9,10 @@ set -euo pipefail
 
 # Build: libev-dev, libssl-dev, pkg-config (SwiftPM reads openssl.pc). Tests and demo: openssl
 # (test PKI, OCSP responder, s_client), curl (--cert-status), python3 (demo backend, fault
-# responder), make, ca-certificates.
-PACKAGES=(libev-dev libssl-dev pkg-config openssl curl ca-certificates python3 make)
+# responder), make, ca-certificates. Operations tests: systemd (systemd-analyze verify/security,
+# systemd-sysusers, systemd-tmpfiles), python3-seccomp (the unit's seccomp filter, emulated).
+PACKAGES=(libev-dev libssl-dev pkg-config openssl curl ca-certificates python3 python3-cryptography
+    python3-prometheus-client make systemd python3-seccomp)
 read -r -a EXTRA <<<"${STAPLED_EXTRA_PACKAGES:-}"
 PACKAGES+=("${EXTRA[@]}")
 
@@ -24,7 +26,26 @@ for package in "${PACKAGES[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
     [[ "$status" == "installed" ]] || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+# Python modules the tests use, for the python3 first on PATH (which may not be Debian's):
+# cryptography (the fault-injecting OCSP responder), prometheus_client (parsing /metrics).
+python_modules() {
+    command -v python3 >/dev/null 2>&1 || return 0
+    local module pip_name
+    for module in cryptography:cryptography prometheus_client:prometheus_client; do
+        pip_name=${module#*:}
+        module=${module%%:*}
+        python3 -c "import $module" >/dev/null 2>&1 && continue
+        echo "install-deps: installing the python module $pip_name"
+        python3 -m pip install --quiet --disable-pip-version-check "$pip_name" \
+            || echo "install-deps: could not install $pip_name with pip; the tests that need it will say so" >&2
+    done
+}
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    python_modules
+    exit 0
+fi
 
 if [[ $(id -u) -eq 0 ]]; then
     as_root=()
@@ -40,3 +61,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+python_modules

@@ -27,9 +27,10 @@ extension Daemon {
             (nextListeners, added) = try listeners.binding(next, workers: workers.count)
             if config.workers != generation.config.workers || config.user != generation.config.user
                 || config.group != generation.config.group || config.stapling != generation.config.stapling
+                || config.admin != generation.config.admin
             {
                 logger.warning(
-                    "workers, user, group and the stapling block take effect only after a restart; keeping the running values")
+                    "workers, user, group, admin and the stapling block take effect only after a restart; keeping the running values")
             }
         } catch {
             logger.error("reload failed; still serving the previous configuration: \(error)")

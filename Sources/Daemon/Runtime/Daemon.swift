@@ -23,6 +23,7 @@ public final class Daemon {
     private var idleWorkers: IdleWorkerCount?
     private var shutdownTimer: LoopTimer?
     private var watchdogTimer: LoopTimer?
+    private var adminServer: AdminServer?
     let notifier = SystemdNotifier()
     let registry: StapleSlotRegistry
     let engine: StaplingEngine
@@ -58,6 +59,11 @@ public final class Daemon {
         workers = (0..<count).map { Worker(index: $0, logger: logger) }
         do {
             listeners = try listeners.binding(generation, workers: count).0
+            adminServer = try AdminServer.start(
+                generation.config.admin, on: control,
+                source: EngineAdminSource(engine: engine, version: Self.version, startedAt: startedAt) {
+                    [unowned self] in self.workers.map(\.counters)
+                }, logger: logger)
             try PrivilegeDrop.drop(
                 user: generation.config.user, group: generation.config.group,
                 chown: [generation.config.stapling.cacheDir])
@@ -83,6 +89,7 @@ public final class Daemon {
             ])
         notifier.ready(status: summary)
         control.run()
+        adminServer?.close()
         for worker in workers { worker.join() }
         let engine = self.engine
         _ = BlockingWait.run(timeout: 2) { await engine.shutdown() }
@@ -96,12 +103,16 @@ public final class Daemon {
         let engine = self.engine
         let targets = generation.targets
         let wait = generation.config.stapling.startupWait.seconds
-        if !BlockingWait.run(timeout: wait, { await engine.activate(targets) }) {
+        // The control loop is blocked meanwhile: keep systemd's watchdog fed from here.
+        let notifier = self.notifier
+        let interval = notifier.isEnabled ? SystemdNotifier.watchdogInterval() : nil
+        let ping = { notifier.send(["WATCHDOG=1"]) }
+        if !BlockingWait.run(timeout: wait, tickEvery: interval, tick: ping, { await engine.activate(targets) }) {
             logger.warning(
                 "\(phase) wait for first staples ended; serving now, fetches continue in the background",
                 metadata: ["startup_wait": "\(wait)s"])
         }
-        let statuses = BlockingWait.value(timeout: 2) { await engine.statuses() } ?? []
+        let statuses = BlockingWait.value(timeout: 2, tickEvery: interval, tick: ping) { await engine.statuses() } ?? []
         let summary = StaplingSummary(statuses).line
         logger.notice("stapling: \(summary)")
         return summary
