@@ -12,10 +12,12 @@ public final class LoopTimer {
         self.loop = loop
         self.handler = handler
         watcher = .allocate(capacity: 1)
-        CStapledShims_ev_timer_init(watcher, { _, w, _ in
-            guard let data = w?.pointee.data else { return }
-            Unmanaged<LoopTimer>.fromOpaque(data).takeUnretainedValue().handler()
-        }, after, repeating)
+        CStapledShims_ev_timer_init(
+            watcher,
+            { _, w, _ in
+                guard let data = w?.pointee.data else { return }
+                Unmanaged<LoopTimer>.fromOpaque(data).takeUnretainedValue().handler()
+            }, after, repeating)
         watcher.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         ev_timer_start(loop.raw, watcher)
     }
@@ -44,10 +46,12 @@ public final class SignalWatcher {
         self.loop = loop
         self.handler = handler
         watcher = .allocate(capacity: 1)
-        CStapledShims_ev_signal_init(watcher, { _, w, _ in
-            guard let w, let data = w.pointee.data else { return }
-            Unmanaged<SignalWatcher>.fromOpaque(data).takeUnretainedValue().handler(w.pointee.signum)
-        }, signal)
+        CStapledShims_ev_signal_init(
+            watcher,
+            { _, w, _ in
+                guard let w, let data = w.pointee.data else { return }
+                Unmanaged<SignalWatcher>.fromOpaque(data).takeUnretainedValue().handler(w.pointee.signum)
+            }, signal)
         watcher.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         ev_signal_start(loop.raw, watcher)
     }

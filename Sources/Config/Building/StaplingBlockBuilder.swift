@@ -8,6 +8,8 @@ struct StaplingBlockBuilder {
         var settings = StaplingSettings()
         var minimumSetAt: Argument?
         var maximumSetAt: Argument?
+        var retryBaseSetAt: Argument?
+        var retryMaxSetAt: Argument?
         try DirectiveChecker.forEach(directive.block?.directives ?? [], in: .stapling) {
             (directive) throws(ConfigError) in
             switch directive.name {
@@ -21,8 +23,12 @@ struct StaplingBlockBuilder {
             case "max_refresh_interval":
                 settings.maxRefreshInterval = try directive.duration()
                 maximumSetAt = directive.argument
+            case "retry_base":
+                settings.retryBase = try directive.duration()
+                retryBaseSetAt = directive.argument
             case "retry_max":
                 settings.retryMax = try directive.duration()
+                retryMaxSetAt = directive.argument
             case "connect_timeout":
                 settings.connectTimeout = try directive.duration()
             case "fetch_timeout":
@@ -45,17 +51,30 @@ struct StaplingBlockBuilder {
                 preconditionFailure("\"\(directive.name)\" is in the stapling schema but has no builder")
             }
         }
-        guard settings.minRefreshInterval <= settings.maxRefreshInterval else {
-            let minimum =
-                DurationSyntax.format(settings.minRefreshInterval) + (minimumSetAt == nil ? ", the default" : "")
-            let maximum =
-                DurationSyntax.format(settings.maxRefreshInterval) + (maximumSetAt == nil ? ", the default" : "")
-            // Blame the directive that made the pair inconsistent: the one set, or the later of the two.
-            let blamed = [minimumSetAt, maximumSetAt].compactMap { $0 }.max { $0.location.precedes($1.location) }
-            throw ConfigError(
-                "min_refresh_interval (\(minimum)) is greater than max_refresh_interval (\(maximum))",
-                at: blamed?.location ?? directive.location)
-        }
+        try Self.requireOrdered(
+            ("min_refresh_interval", settings.minRefreshInterval, minimumSetAt),
+            ("max_refresh_interval", settings.maxRefreshInterval, maximumSetAt), in: directive)
+        try Self.requireOrdered(
+            ("retry_base", settings.retryBase, retryBaseSetAt), ("retry_max", settings.retryMax, retryMaxSetAt),
+            in: directive)
         return settings
+    }
+
+    /// A duration directive and its value; `setAt` is nil when the default applies.
+    typealias OrderedDuration = (name: String, value: Duration, setAt: Argument?)
+
+    /// Throws unless `lower.value <= upper.value`, blaming the directive that made the pair
+    /// inconsistent: the one that was set, or the later of the two.
+    static func requireOrdered(
+        _ lower: OrderedDuration, _ upper: OrderedDuration, in block: Directive
+    ) throws(ConfigError) {
+        guard lower.value > upper.value else { return }
+        func describe(_ bound: OrderedDuration) -> String {
+            DurationSyntax.format(bound.value) + (bound.setAt == nil ? ", the default" : "")
+        }
+        let blamed = [lower.setAt, upper.setAt].compactMap { $0 }.max { $0.location.precedes($1.location) }
+        throw ConfigError(
+            "\(lower.name) (\(describe(lower))) is greater than \(upper.name) (\(describe(upper)))",
+            at: blamed?.location ?? block.location)
     }
 }

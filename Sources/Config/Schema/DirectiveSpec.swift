@@ -58,6 +58,7 @@ extension DirectiveSpec {
         DirectiveSpec("refresh_fraction", syntax: "refresh_fraction FRACTION;"),
         DirectiveSpec("min_refresh_interval", syntax: "min_refresh_interval DURATION;"),
         DirectiveSpec("max_refresh_interval", syntax: "max_refresh_interval DURATION;"),
+        DirectiveSpec("retry_base", syntax: "retry_base DURATION;"),
         DirectiveSpec("retry_max", syntax: "retry_max DURATION;"),
         DirectiveSpec("connect_timeout", syntax: "connect_timeout DURATION;"),
         DirectiveSpec("fetch_timeout", syntax: "fetch_timeout DURATION;"),

@@ -44,7 +44,8 @@ public final class Generation: Sendable {
                     throw StartupError("certificate: \(error)", at: spec.location)
                 }
                 let target = StaplingTarget(
-                    certificate: certificate, enabled: spec.stapling, overrideURL: spec.ocspURL, stapleFile: spec.stapleFile)
+                    certificate: certificate, enabled: spec.stapling, overrideURL: spec.ocspURL,
+                    stapleFile: spec.stapleFile)
                 if target.applicability == .missingIssuer {
                     throw StartupError("certificate: \(target.missingIssuerMessage)", at: spec.location)
                 }
@@ -52,9 +53,12 @@ public final class Generation: Sendable {
                 targets.append(target)
             }
             let slots = Dictionary(
-                zip(certificates.map { ObjectIdentifier($0) }, targets.map { target in
-                    target.applicability == .fetched || target.applicability == .staticFile ? registry.slot(for: target) : nil
-                }), uniquingKeysWith: { first, _ in first })
+                zip(
+                    certificates.map { ObjectIdentifier($0) },
+                    targets.map { target in
+                        target.applicability == .fetched || target.applicability == .staticFile
+                            ? registry.slot(for: target) : nil
+                    }), uniquingKeysWith: { first, _ in first })
             let tls: FrontendTLS
             do {
                 tls = try FrontendTLS(certificates: certificates, settings: settings(of: frontend)) { certificate in
@@ -77,7 +81,8 @@ public final class Generation: Sendable {
                 name: frontend.name, tls: tls, upstreamName: upstream.name, upstreamServers: servers,
                 handshakeTimeout: frontend.handshakeTimeout.seconds, connectTimeout: frontend.connectTimeout.seconds,
                 idleTimeout: frontend.idleTimeout.seconds)
-            frontends.append(LoadedFrontend(config: frontend, runtime: runtime, certificates: certificates, targets: targets))
+            frontends.append(
+                LoadedFrontend(config: frontend, runtime: runtime, certificates: certificates, targets: targets))
         }
         return Generation(config: config, frontends: frontends)
     }

@@ -11,7 +11,8 @@ extension StaplingSettings {
                 refreshFraction: refreshFraction, minRefreshInterval: minRefreshInterval,
                 maxRefreshInterval: maxRefreshInterval, retryMax: retryMax, retryBase: retryBase),
             transport: OCSPTransportSettings(
-                connectTimeout: connectTimeout, totalTimeout: fetchTimeout, maxResponseSize: maxResponseSize, proxy: proxy),
+                connectTimeout: connectTimeout, totalTimeout: fetchTimeout, maxResponseSize: maxResponseSize,
+                proxy: proxy),
             startupWait: startupWait)
     }
 

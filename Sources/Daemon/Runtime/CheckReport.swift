@@ -11,7 +11,8 @@ struct CheckReport {
         for frontend in generation.frontends {
             let listens = frontend.config.listens.map { "\($0.value)" }.joined(separator: ", ")
             out += "frontend \(frontend.config.name): listen \(listens); mode \(frontend.config.mode.rawValue); "
-            out += "upstream \(frontend.runtime.upstreamName) (\(frontend.runtime.upstreamServers.map { "\($0)" }.joined(separator: ", ")))\n"
+            out +=
+                "upstream \(frontend.runtime.upstreamName) (\(frontend.runtime.upstreamServers.map { "\($0)" }.joined(separator: ", ")))\n"
             for (index, target) in frontend.targets.enumerated() {
                 let certificate = target.certificate
                 let leaf = certificate.leaf

@@ -30,7 +30,8 @@ extension Daemon {
                 || config.admin != generation.config.admin
             {
                 logger.warning(
-                    "workers, user, group, admin and the stapling block take effect only after a restart; keeping the running values")
+                    "workers, user, group, admin and the stapling block take effect only after a restart; keeping the running values"
+                )
             }
         } catch {
             logger.error("reload failed; still serving the previous configuration: \(error)")

@@ -41,7 +41,9 @@ struct ListenerSet {
     }
 
     /// What worker `index` listens on, with the frontend runtime of `generation`.
-    func listeners(of generation: Generation, worker index: Int) -> [(socket: ListeningSocket, frontend: FrontendRuntime)] {
+    func listeners(of generation: Generation, worker index: Int) -> [(
+        socket: ListeningSocket, frontend: FrontendRuntime
+    )] {
         generation.frontends.flatMap { frontend in
             frontend.config.listens.compactMap { listen in
                 sockets[listen.value].map { ($0[index], frontend.runtime) }

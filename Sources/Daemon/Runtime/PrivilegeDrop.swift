@@ -33,7 +33,8 @@ enum PrivilegeDrop {
             throw Failure(description: "privileges could be regained after dropping to uid \(uid); refusing to run")
         }
         if gid != 0 && uid != 0 && setgid(0) == 0 {
-            throw Failure(description: "group privileges could be regained after dropping to gid \(gid); refusing to run")
+            throw Failure(
+                description: "group privileges could be regained after dropping to gid \(gid); refusing to run")
         }
     }
 

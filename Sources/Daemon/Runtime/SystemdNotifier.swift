@@ -51,7 +51,9 @@ struct SystemdNotifier {
 
     /// Half the watchdog period in seconds, when systemd asked for keep-alives for this process.
     static func watchdogInterval() -> Double? {
-        guard let raw = getenv("WATCHDOG_USEC"), let micros = Double(String(cString: raw)), micros > 0 else { return nil }
+        guard let raw = getenv("WATCHDOG_USEC"), let micros = Double(String(cString: raw)), micros > 0 else {
+            return nil
+        }
         if let pid = getenv("WATCHDOG_PID"), let value = Int32(String(cString: pid)), value != getpid() { return nil }
         return micros / 2_000_000
     }

@@ -8,7 +8,9 @@ public final class ListeningSocket: Sendable {
     public let address: SocketAddress
 
     public init(binding requested: SocketAddress, backlog: Int32 = 511) throws(SocketError) {
-        let fd = socket(requested.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            requested.family,
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError("socket", address: requested.description) }
         var one: Int32 = 1
         let size = socklen_t(MemoryLayout<Int32>.size)

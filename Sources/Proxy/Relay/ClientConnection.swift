@@ -208,7 +208,9 @@ final class ClientConnection {
         var index = index
         while index < servers.count {
             let server = servers[index]
-            let fd = socket(server.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(
+                server.family,
+                Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             if fd < 0 {
                 connectFailed(server: server, reason: String(cString: strerror(errno)), retry: false)
                 index += 1
@@ -379,7 +381,10 @@ final class ClientConnection {
         }
         worker.logger.debug(
             "upstream write failed",
-            metadata: ["client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])", "reason": "\(String(cString: strerror(errno)))"])
+            metadata: [
+                "client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])",
+                "reason": "\(String(cString: strerror(errno)))",
+            ])
         close()
         return false
     }
@@ -407,7 +412,10 @@ final class ClientConnection {
         }
         worker.logger.debug(
             "upstream read failed",
-            metadata: ["client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])", "reason": "\(String(cString: strerror(errno)))"])
+            metadata: [
+                "client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])",
+                "reason": "\(String(cString: strerror(errno)))",
+            ])
         close()
         return false
     }

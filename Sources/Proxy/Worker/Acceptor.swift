@@ -65,7 +65,8 @@ final class Acceptor {
                 return
             default:
                 worker.logger.error(
-                    "accept failed", metadata: ["address": "\(socket.address)", "reason": "\(String(cString: strerror(errno)))"])
+                    "accept failed",
+                    metadata: ["address": "\(socket.address)", "reason": "\(String(cString: strerror(errno)))"])
                 return
             }
         }

@@ -48,7 +48,8 @@ extension StaplingEngine {
             case .tooLarge: reason = "larger than 1 MiB"
             case .failed(let message): reason = message
             }
-            logger.error("cannot read staple_file", metadata: metadata(state.target, ["file": "\(path)", "reason": "\(reason)"]))
+            logger.error(
+                "cannot read staple_file", metadata: metadata(state.target, ["file": "\(path)", "reason": "\(reason)"]))
             states[identity]?.lastResult = "unreadable staple_file: \(reason)"
             return
         }
@@ -59,7 +60,8 @@ extension StaplingEngine {
             states[identity]?.lastResult = "\(failure.name): \(failure)"
             logger.error(
                 "staple_file rejected",
-                metadata: metadata(state.target, ["file": "\(path)", "check": "\(failure.name)", "reason": "\(failure)"]))
+                metadata: metadata(
+                    state.target, ["file": "\(path)", "check": "\(failure.name)", "reason": "\(failure)"]))
         }
     }
 
@@ -71,7 +73,8 @@ extension StaplingEngine {
             return false
         case .failure(let problem):
             logger.warning(
-                "ignoring cached staple", metadata: metadata(state.target, ["check": "\(problem.name)", "reason": "\(problem)"]))
+                "ignoring cached staple",
+                metadata: metadata(state.target, ["check": "\(problem.name)", "reason": "\(problem)"]))
             return false
         case .success(let cached):
             switch verify(cached.der, for: state) {
@@ -89,7 +92,9 @@ extension StaplingEngine {
         }
     }
 
-    func verify(_ der: [UInt8], for state: CertificateStaplingState) -> Result<VerifiedOCSPResponse, OCSPVerificationFailure> {
+    func verify(_ der: [UInt8], for state: CertificateStaplingState) -> Result<
+        VerifiedOCSPResponse, OCSPVerificationFailure
+    > {
         guard let issuer = state.target.certificate.issuer else { return .failure(.internalError("no issuer")) }
         return OCSPResponseVerifier.verify(
             der: der, leaf: state.target.certificate.leaf, issuer: issuer, now: Self.now(),
@@ -101,7 +106,9 @@ extension StaplingEngine {
         guard let state = states[identity] else { return }
         states[identity]?.current = response
         state.slot.publish(
-            Staple(der: response.der, thisUpdate: response.thisUpdate, validUntil: response.validUntil, isRevoked: response.certStatus.isRevoked))
+            Staple(
+                der: response.der, thisUpdate: response.thisUpdate, validUntil: response.validUntil,
+                isRevoked: response.certStatus.isRevoked))
         if response.certStatus.isRevoked {
             logger.critical(
                 "certificate is REVOKED according to its OCSP responder; the revoked status is stapled",
@@ -132,7 +139,9 @@ extension StaplingEngine {
                 fields["reason"] = "\(error.reason)"
                 if let method = error.method { fields["method"] = "\(method.rawValue)" }
                 if case .httpStatus(let code) = error.reason { fields["http_status"] = "\(code)" }
-                if !error.attempts.isEmpty { fields["addresses"] = "\(error.addressesAttempted.joined(separator: ","))" }
+                if !error.attempts.isEmpty {
+                    fields["addresses"] = "\(error.addressesAttempted.joined(separator: ","))"
+                }
                 failedAttempt(identity, fields: fields, isLast: isLast, counter: "transport")
             case .success(let response):
                 fields["http_status"] = "\(response.statusCode)"
@@ -191,12 +200,15 @@ extension StaplingEngine {
             states[identity]?.previousDelay = plan.at - now
             states[identity]?.plan = plan
             fields["next_refresh"] = "\(plan)"
-            fields["staple"] = hasValidStaple ? "kept (valid until \(UTCTime.format(state.current?.validUntil ?? 0)))" : "none"
+            fields["staple"] =
+                hasValidStaple ? "kept (valid until \(UTCTime.format(state.current?.validUntil ?? 0)))" : "none"
         } else {
             fields["next_refresh"] = "next URL"
         }
         if state.target.certificate.leaf.mustStaple && !hasValidStaple {
-            logger.error("OCSP fetch failed; Must-Staple certificate has no valid staple", metadata: metadata(state.target, fields))
+            logger.error(
+                "OCSP fetch failed; Must-Staple certificate has no valid staple",
+                metadata: metadata(state.target, fields))
         } else {
             logger.warning("OCSP fetch failed", metadata: metadata(state.target, fields))
         }

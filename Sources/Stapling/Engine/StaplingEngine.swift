@@ -17,7 +17,9 @@ public actor StaplingEngine {
     var states: [String: CertificateStaplingState] = [:]
     var random = SystemRandomNumberGenerator()
 
-    public init(settings: StaplingEngineSettings, registry: StapleSlotRegistry, fetcher: OCSPFetchThreadPool, logger: Logger) {
+    public init(
+        settings: StaplingEngineSettings, registry: StapleSlotRegistry, fetcher: OCSPFetchThreadPool, logger: Logger
+    ) {
         self.settings = settings
         self.registry = registry
         self.fetcher = fetcher
@@ -55,7 +57,10 @@ public actor StaplingEngine {
         }
         registry.retain(only: wanted)
         // Must-Staple certificates first: they cannot be served safely without a staple.
-        fresh.sort { (states[$0]?.target.certificate.leaf.mustStaple ?? false) && !(states[$1]?.target.certificate.leaf.mustStaple ?? false) }
+        fresh.sort {
+            (states[$0]?.target.certificate.leaf.mustStaple ?? false)
+                && !(states[$1]?.target.certificate.leaf.mustStaple ?? false)
+        }
         await withTaskGroup(of: Void.self) { group in
             for identity in fresh {
                 group.addTask { await self.initialStaple(identity) }
@@ -87,7 +92,9 @@ public actor StaplingEngine {
         let slot = registry.slot(for: target)
         var certID: OCSPCertID?
         var request: [UInt8]?
-        if target.applicability == .fetched || target.applicability == .staticFile, let issuer = target.certificate.issuer {
+        if target.applicability == .fetched || target.applicability == .staticFile,
+            let issuer = target.certificate.issuer
+        {
             do {
                 let id = try OCSPCertID(leaf: target.certificate.leaf, issuer: issuer)
                 certID = id

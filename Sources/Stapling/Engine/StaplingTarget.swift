@@ -10,7 +10,9 @@ public struct StaplingTarget: Sendable {
     /// `staple_file`: a static DER response, verified, never fetched.
     public let stapleFile: String?
 
-    public init(certificate: ServedCertificate, enabled: Bool = true, overrideURL: String? = nil, stapleFile: String? = nil) {
+    public init(
+        certificate: ServedCertificate, enabled: Bool = true, overrideURL: String? = nil, stapleFile: String? = nil
+    ) {
         self.certificate = certificate
         self.enabled = enabled
         self.overrideURL = overrideURL

@@ -21,6 +21,7 @@ enum FileBytes {
     }
 
     private static func unreadable(_ path: String, _ code: Int32) -> TLSError {
-        TLSError(.unreadableFile, operation: "open", file: path, message: "cannot read: \(String(cString: strerror(code)))")
+        TLSError(
+            .unreadableFile, operation: "open", file: path, message: "cannot read: \(String(cString: strerror(code)))")
     }
 }

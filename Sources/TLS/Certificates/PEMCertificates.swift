@@ -15,7 +15,8 @@ public enum PEMCertificates {
         // Reading stops with a "no start line" error at the end of the file: expected, not a failure.
         OpenSSLErrorQueue.clear()
         guard !certificates.isEmpty else {
-            throw TLSError(.noCertificate, operation: "PEM_read_bio_X509", file: path, message: "no PEM certificate found")
+            throw TLSError(
+                .noCertificate, operation: "PEM_read_bio_X509", file: path, message: "no PEM certificate found")
         }
         return certificates
     }

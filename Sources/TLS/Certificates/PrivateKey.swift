@@ -17,7 +17,8 @@ public final class PrivateKey: @unchecked Sendable {
             return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
         }
         guard let key else {
-            throw TLSError(.invalidKey, operation: "PEM_read_bio_PrivateKey", file: path, message: "no PEM private key found")
+            throw TLSError(
+                .invalidKey, operation: "PEM_read_bio_PrivateKey", file: path, message: "no PEM private key found")
         }
         return PrivateKey(taking: key)
     }

@@ -42,7 +42,8 @@ public final class FrontendTLS: @unchecked Sendable {
         var contexts: [ServerContext] = []
         for group in groups {
             contexts.append(
-                try ServerContext(certificates: group, settings: settings, ticketKeys: ticketKeys, stapleSlot: stapleSlot))
+                try ServerContext(
+                    certificates: group, settings: settings, ticketKeys: ticketKeys, stapleSlot: stapleSlot))
         }
         self.contexts = contexts
         nameTable = contexts.map { context in (context.names.map { Array($0.utf8) }, context) }
@@ -108,28 +109,30 @@ public final class FrontendTLS: @unchecked Sendable {
     }
 
     /// Called for every ClientHello (with or without SNI): picks the context to serve.
-    private static let serverNameCallback: @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?, UnsafeMutableRawPointer?) -> Int32 = {
-        ssl, _, arg in
-        guard let ssl, let arg else { return SSL_TLSEXT_ERR_OK }
-        let frontend = Unmanaged<FrontendTLS>.fromOpaque(arg).takeUnretainedValue()
-        let now = Int64(time(nil))
-        var chosen: ServerContext?
-        if let name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) {
-            let length = strlen(name)
-            chosen = name.withMemoryRebound(to: UInt8.self, capacity: length) {
-                frontend.context(for: UnsafeBufferPointer(start: $0, count: length), now: now)
+    private static let serverNameCallback:
+        @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?, UnsafeMutableRawPointer?) -> Int32 = {
+            ssl, _, arg in
+            guard let ssl, let arg else { return SSL_TLSEXT_ERR_OK }
+            let frontend = Unmanaged<FrontendTLS>.fromOpaque(arg).takeUnretainedValue()
+            let now = Int64(time(nil))
+            var chosen: ServerContext?
+            if let name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) {
+                let length = strlen(name)
+                chosen = name.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    frontend.context(for: UnsafeBufferPointer(start: $0, count: length), now: now)
+                }
             }
+            let context = chosen ?? frontend.defaultContext(now: now)
+            if context.pointer != SSL_get_SSL_CTX(ssl) {
+                SSL_set_SSL_CTX(ssl, context.pointer)
+            }
+            return SSL_TLSEXT_ERR_OK
         }
-        let context = chosen ?? frontend.defaultContext(now: now)
-        if context.pointer != SSL_get_SSL_CTX(ssl) {
-            SSL_set_SSL_CTX(ssl, context.pointer)
-        }
-        return SSL_TLSEXT_ERR_OK
-    }
 
     private static let alpnCallback:
         @convention(c) (
-            OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?, UnsafePointer<UInt8>?,
+            OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?,
+            UnsafePointer<UInt8>?,
             UInt32, UnsafeMutableRawPointer?
         ) -> Int32 = { _, out, outLength, clientList, clientLength, arg in
             guard let arg, let out, let outLength, let clientList else { return SSL_TLSEXT_ERR_NOACK }

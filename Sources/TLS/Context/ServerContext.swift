@@ -26,7 +26,8 @@ public final class ServerContext: @unchecked Sendable {
         pointer = ctx
         self.certificates = certificates
         names = certificates.first?.leaf.dnsNames ?? []
-        slots = certificates.compactMap { certificate in stapleSlot(certificate).map { (certificate.leaf.pointer, $0) } }
+        slots = certificates.compactMap { certificate in stapleSlot(certificate).map { (certificate.leaf.pointer, $0) }
+        }
         try configure(settings: settings, ticketKeys: ticketKeys)
         for certificate in certificates {
             try load(certificate)
@@ -71,7 +72,9 @@ public final class ServerContext: @unchecked Sendable {
         }
         guard CStapledShims_SSL_CTX_set_min_proto_version(pointer, version(settings.minVersion)) == 1,
             CStapledShims_SSL_CTX_set_max_proto_version(pointer, version(settings.maxVersion)) == 1
-        else { throw TLSError(.invalidSetting, operation: "set_proto_version", message: "cannot set protocol versions") }
+        else {
+            throw TLSError(.invalidSetting, operation: "set_proto_version", message: "cannot set protocol versions")
+        }
         _ = SSL_CTX_set_options(
             pointer,
             CStapledShims_SSL_OP_NO_RENEGOTIATION() | CStapledShims_SSL_OP_NO_COMPRESSION()
@@ -82,7 +85,9 @@ public final class ServerContext: @unchecked Sendable {
                 | CStapledShims_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER())
         _ = CStapledShims_SSL_CTX_set_read_ahead(pointer, 1)
         guard SSL_CTX_set_cipher_list(pointer, settings.ciphers) == 1 else {
-            throw TLSError(.invalidSetting, operation: "SSL_CTX_set_cipher_list", message: "invalid ciphers \"\(settings.ciphers)\"")
+            throw TLSError(
+                .invalidSetting, operation: "SSL_CTX_set_cipher_list",
+                message: "invalid ciphers \"\(settings.ciphers)\"")
         }
         guard SSL_CTX_set_ciphersuites(pointer, settings.ciphersuites) == 1 else {
             throw TLSError(
@@ -90,7 +95,9 @@ public final class ServerContext: @unchecked Sendable {
                 message: "invalid ciphersuites \"\(settings.ciphersuites)\"")
         }
         guard CStapledShims_SSL_CTX_set1_groups_list(pointer, settings.curves) == 1 else {
-            throw TLSError(.invalidSetting, operation: "SSL_CTX_set1_groups_list", message: "invalid curves \"\(settings.curves)\"")
+            throw TLSError(
+                .invalidSetting, operation: "SSL_CTX_set1_groups_list", message: "invalid curves \"\(settings.curves)\""
+            )
         }
         _ = CStapledShims_SSL_CTX_set_dh_auto(pointer, 1)
         // Stateless tickets only: no server-side session cache to grow or lock.

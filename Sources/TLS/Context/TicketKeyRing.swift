@@ -39,7 +39,9 @@ public final class TicketKeyRing: Sendable {
         func random(_ count: Int) -> [UInt8] {
             var bytes = [UInt8](repeating: 0, count: count)
             // RAND_bytes only fails when the DRBG cannot be seeded; a ticket key must never be predictable.
-            guard RAND_bytes(&bytes, Int32(count)) == 1 else { fatalError("RAND_bytes failed: cannot make ticket keys") }
+            guard RAND_bytes(&bytes, Int32(count)) == 1 else {
+                fatalError("RAND_bytes failed: cannot make ticket keys")
+            }
             return bytes
         }
         return Key(name: random(16), aes: random(32), hmac: random(32), createdAt: now)
@@ -91,7 +93,8 @@ public final class TicketKeyRing: Sendable {
                 return 1
             }
             guard let (key, renew) = ring.decryptionKey(named: keyName) else { return 0 }
-            guard setHMAC(macContext, key: key.hmac), EVP_DecryptInit_ex(cipherContext, EVP_aes_256_cbc(), nil, key.aes, iv) == 1
+            guard setHMAC(macContext, key: key.hmac),
+                EVP_DecryptInit_ex(cipherContext, EVP_aes_256_cbc(), nil, key.aes, iv) == 1
             else { return -1 }
             return renew ? 2 : 1
         }
