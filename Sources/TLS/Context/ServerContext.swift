@@ -36,6 +36,37 @@ public final class ServerContext: @unchecked Sendable {
             _ = CStapledShims_SSL_CTX_set_tlsext_status_cb(pointer, Self.statusCallback)
             _ = CStapledShims_SSL_CTX_set_tlsext_status_arg(pointer, Unmanaged.passUnretained(self).toOpaque())
         }
+        if certificates.count > 1 && !slots.isEmpty {
+            SSL_CTX_set_cert_cb(pointer, Self.certificateCallback, Unmanaged.passUnretained(self).toOpaque())
+        }
+    }
+
+    /// Whether the certificate with this leaf may be served at `now` (see `StapleSlot.isUnfit`);
+    /// certificates that are not stapled are always fit.
+    private func isFit(_ leaf: OpaquePointer, now: Int64) -> Bool {
+        !(slots.first { $0.x509 == leaf }?.slot.isUnfit(now: now) ?? false)
+    }
+
+    /// Runs after SNI, before OpenSSL picks ECDSA or RSA: when this context holds a certificate
+    /// that is unfit (revoked, or Must-Staple without a valid staple) and another that is fit,
+    /// only the fit ones are offered to this handshake. The common case (all fit) touches nothing.
+    private static let certificateCallback: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = {
+        ssl, arg in
+        guard let ssl, let arg else { return 1 }
+        let context = Unmanaged<ServerContext>.fromOpaque(arg).takeUnretainedValue()
+        let now = Int64(time(nil))
+        let fit = context.certificates.filter { context.isFit($0.leaf.pointer, now: now) }
+        guard !fit.isEmpty, fit.count < context.certificates.count else { return 1 }
+        SSL_certs_clear(ssl)
+        for certificate in fit {
+            guard let chain = CStapledShims_sk_X509_new_null() else { return 0 }
+            defer { CStapledShims_sk_X509_free(chain) }  // SSL_use_cert_and_key takes its own references.
+            for intermediate in certificate.intermediates { _ = CStapledShims_sk_X509_push(chain, intermediate.pointer) }
+            guard SSL_use_cert_and_key(ssl, certificate.leaf.pointer, certificate.key.pointer, chain, 1) == 1 else {
+                return 0
+            }
+        }
+        return 1
     }
 
     /// True when some certificate of this context is fit to serve now (see `StapleSlot.isUnfit`).
