@@ -61,7 +61,9 @@ public final class ServerContext: @unchecked Sendable {
         for certificate in fit {
             guard let chain = CStapledShims_sk_X509_new_null() else { return 0 }
             defer { CStapledShims_sk_X509_free(chain) }  // SSL_use_cert_and_key takes its own references.
-            for intermediate in certificate.intermediates { _ = CStapledShims_sk_X509_push(chain, intermediate.pointer) }
+            for intermediate in certificate.intermediates {
+                _ = CStapledShims_sk_X509_push(chain, intermediate.pointer)
+            }
             guard SSL_use_cert_and_key(ssl, certificate.leaf.pointer, certificate.key.pointer, chain, 1) == 1 else {
                 return 0
             }
