@@ -15,7 +15,7 @@ extension Daemon {
         logger.notice("reloading configuration", metadata: ["config": "\(configPath)"])
         let next: Generation
         let nextListeners: ListenerSet
-        let added: [HostPort]
+        let added: [ListenerSet.Key]
         do {
             let config: StapledConfig
             do {
@@ -27,10 +27,10 @@ extension Daemon {
             (nextListeners, added) = try listeners.binding(next, workers: workers.count)
             if config.workers != generation.config.workers || config.user != generation.config.user
                 || config.group != generation.config.group || config.stapling != generation.config.stapling
-                || config.admin != generation.config.admin
+                || config.admin != generation.config.admin || config.logLevel != generation.config.logLevel
             {
                 logger.warning(
-                    "workers, user, group, admin and the stapling block take effect only after a restart; keeping the running values"
+                    "workers, user, group, admin, log_level and the stapling block take effect only after a restart; keeping the running values"
                 )
             }
         } catch {

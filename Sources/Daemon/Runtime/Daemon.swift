@@ -118,10 +118,11 @@ public final class Daemon {
         return summary
     }
 
-    func logListening(_ generation: Generation, only added: Set<HostPort>?) {
+    func logListening(_ generation: Generation, only added: Set<ListenerSet.Key>?) {
         for frontend in generation.frontends {
-            for listen in frontend.config.listens where added?.contains(listen.value) ?? true {
-                guard let address = listeners.boundAddress(of: listen.value) else { continue }
+            for listen in frontend.config.listens {
+                let key = ListenerSet.Key(listen.value, frontend: frontend.config.name)
+                guard added?.contains(key) ?? true, let address = listeners.boundAddress(of: key) else { continue }
                 logger.info("listening", metadata: ["frontend": "\(frontend.config.name)", "address": "\(address)"])
             }
         }
@@ -169,10 +170,13 @@ public final class Daemon {
             "stopping: no new connections; waiting for open ones",
             metadata: ["signal": "\(number)", "shutdown_timeout": "\(timeout)s", "open_connections": "\(open)"])
         notifier.stopping(status: "stopping: \(open) connections open")
+        // Close the listening sockets (the workers drop theirs): new clients are refused at once
+        // instead of waiting in a backlog nobody accepts from.
+        listeners = ListenerSet()
         let idle = idleWorkers
         for worker in workers {
             worker.submit { worker in
-                worker.stopAccepting()
+                worker.closeListeners()
                 worker.whenIdle { idle?.increment() }
             }
         }

@@ -78,6 +78,13 @@ public final class Worker: @unchecked Sendable {
         for acceptor in acceptors { acceptor.stop() }
     }
 
+    /// Stops accepting and releases this worker's listening sockets (they close once the daemon
+    /// has released its references too). Open connections continue.
+    public func closeListeners() {
+        stopAccepting()
+        acceptors.removeAll()
+    }
+
     /// Makes `listeners` this worker's listening sockets (a reload): sockets kept from before
     /// get the new frontend runtime for their next connections, new ones start accepting, and the
     /// ones no longer listed stop. Open connections are not touched. On the worker thread.
