@@ -80,6 +80,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict
         ),
+        .testTarget(name: "UpstreamTests", dependencies: ["Proxy", "Config", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "UpstreamIntegrationTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["Proxy", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "HTTPModeTests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(name: "OperationsTests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(name: "StaplingIntegrationTests", dependencies: ["TestSupport"], swiftSettings: strict),
         .testTarget(name: "StaplingFaultTests", dependencies: ["TestSupport"], swiftSettings: strict),
