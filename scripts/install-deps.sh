@@ -11,8 +11,9 @@ set -euo pipefail
 # (test PKI, OCSP responder, s_client), curl (--cert-status), python3 (demo backend, fault
 # responder), make, ca-certificates. Operations tests: systemd (systemd-analyze verify/security,
 # systemd-sysusers, systemd-tmpfiles), python3-seccomp (the unit's seccomp filter, emulated).
+# Upstream tests: nginx (a real PROXY protocol consumer, run as a child process).
 PACKAGES=(libev-dev libssl-dev pkg-config openssl curl ca-certificates python3 python3-cryptography
-    python3-prometheus-client make systemd python3-seccomp)
+    python3-prometheus-client make systemd python3-seccomp nginx)
 read -r -a EXTRA <<<"${STAPLED_EXTRA_PACKAGES:-}"
 PACKAGES+=("${EXTRA[@]}")
 

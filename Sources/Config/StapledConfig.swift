@@ -113,18 +113,6 @@ public struct StaplingSettings: Sendable, Equatable {
     public init() {}
 }
 
-/// `upstream NAME { server HOST:PORT; ... }`
-public struct Upstream: Sendable, Equatable {
-    public var name: String
-    public var servers: [Located<HostPort>]
-    public var location: SourceLocation
-    public init(name: String, servers: [Located<HostPort>], location: SourceLocation) {
-        self.name = name
-        self.servers = servers
-        self.location = location
-    }
-}
-
 public enum FrontendMode: String, Sendable, Equatable {
     case tcp, http
 }

@@ -89,7 +89,13 @@ import Testing
             #expect(certificate.chainPath.hasPrefix("/etc/stapled/"))
             #expect(certificate.keyPath.hasPrefix("/etc/stapled/"))
         }
-        #expect(config.upstream(named: frontend.upstream.value) != nil)
+        let upstream = try #require(config.upstream(named: frontend.upstream.value))
+        #expect(upstream.servers.first?.value == UpstreamServerSpec(HostPort(host: "127.0.0.1", port: 8080)))
+        #expect(upstream.balance == .roundRobin)
+        #expect(upstream.keepalive == 0)
+        #expect(upstream.keepaliveTimeout == .seconds(60))
+        #expect(upstream.healthCheck == nil)
+        #expect(upstream.sendProxy == nil)
     }
 
     /// Every directive of the schema appears in the reference config, active or commented out.

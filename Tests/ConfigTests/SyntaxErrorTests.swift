@@ -87,6 +87,6 @@ import Testing
         let text = "# workers 2 {\n" + ConfigFixtures.minimal.replacing("127.0.0.1:8080;", with: "127.0.0.1:8080; # }")
         let config = try ConfigFixtures.parse(text)
         #expect(config.workers == .auto)
-        #expect(config.upstreams.first?.servers.map(\.value) == [HostPort(host: "127.0.0.1", port: 8080)])
+        #expect(config.upstreams.first?.servers.map(\.value.address) == [HostPort(host: "127.0.0.1", port: 8080)])
     }
 }

@@ -19,6 +19,7 @@ import Testing
         #expect(stapling.refreshFraction == 0.5)
         #expect(stapling.minRefreshInterval == .seconds(60))
         #expect(stapling.maxRefreshInterval == .seconds(86_400))
+        #expect(stapling.retryBase == .seconds(60))
         #expect(stapling.retryMax == .seconds(3_600))
         #expect(stapling.connectTimeout == .seconds(5))
         #expect(stapling.fetchTimeout == .seconds(15))
@@ -33,7 +34,11 @@ import Testing
             config.upstreams == [
                 Upstream(
                     name: "app",
-                    servers: [Located(HostPort(host: "127.0.0.1", port: 8080), at: ConfigFixtures.location(2, 12))],
+                    servers: [
+                        Located(
+                            UpstreamServerSpec(HostPort(host: "127.0.0.1", port: 8080)),
+                            at: ConfigFixtures.location(2, 12))
+                    ],
                     location: ConfigFixtures.location(1, 1))
             ])
 
@@ -74,6 +79,7 @@ import Testing
                 refresh_fraction 0.75;
                 min_refresh_interval 5m;
                 max_refresh_interval 12h;
+                retry_base 30s;
                 retry_max 30m;
                 connect_timeout 2500ms;
                 fetch_timeout 20s;
@@ -130,6 +136,7 @@ import Testing
         stapling.refreshFraction = 0.75
         stapling.minRefreshInterval = .seconds(300)
         stapling.maxRefreshInterval = .seconds(43_200)
+        stapling.retryBase = .seconds(30)
         stapling.retryMax = .seconds(1_800)
         stapling.connectTimeout = .milliseconds(2_500)
         stapling.fetchTimeout = .seconds(20)
@@ -143,16 +150,16 @@ import Testing
 
         let upstream = try #require(config.upstream(named: "app"))
         #expect(
-            upstream.servers.map(\.value) == [
+            upstream.servers.map(\.value.address) == [
                 HostPort(host: "127.0.0.1", port: 8080), HostPort(host: "2001:db8::10", port: 8080),
                 HostPort(host: "app-2.internal", port: 8081),
             ])
-        #expect(upstream.servers.map(\.location.line) == [23, 24, 25])
+        #expect(upstream.servers.map(\.location.line) == [24, 25, 26])
 
         let frontend = try #require(config.frontends.first)
         #expect(
             frontend.listens.map(\.value) == [HostPort(host: "0.0.0.0", port: 443), HostPort(host: "::", port: 443)])
-        #expect(frontend.listens.map(\.location) == [ConfigFixtures.location(28, 12), ConfigFixtures.location(29, 12)])
+        #expect(frontend.listens.map(\.location) == [ConfigFixtures.location(29, 12), ConfigFixtures.location(30, 12)])
         #expect(frontend.mode == .tcp)
         #expect(frontend.upstream.value == "app")
         #expect(frontend.protocols == [.tls13])
@@ -170,7 +177,7 @@ import Testing
         #expect(certificates[0].chainPath == "/etc/stapled/site-ecdsa.pem")
         #expect(certificates[0].keyPath == "/etc/stapled/site-ecdsa.key")
         #expect(certificates[0].issuerPath == nil)
-        #expect(certificates[0].location == ConfigFixtures.location(32, 5))
+        #expect(certificates[0].location == ConfigFixtures.location(33, 5))
         #expect(certificates[1].chainPath == "/etc/stapled/certs/site-rsa.pem")
         #expect(certificates[1].keyPath == "/etc/stapled/certs/site-rsa.key")
         #expect(certificates[1].issuerPath == "/etc/stapled/certs/issuer.pem")
@@ -253,6 +260,12 @@ import Testing
         #expect(config.stapling.refreshFraction == expected)
     }
 
+    @Test func retryBaseMayEqualRetryMax() throws {
+        let config = try ConfigFixtures.parse(ConfigFixtures.inStapling("    retry_base 10m;\n    retry_max 10m;"))
+        #expect(config.stapling.retryBase == .seconds(600))
+        #expect(config.stapling.retryMax == .seconds(600))
+    }
+
     @Test func protocolsAreKeptInAscendingOrder() throws {
         let config = try ConfigFixtures.parse(ConfigFixtures.inFrontend("    protocols TLSv1.3 TLSv1.2;"))
         #expect(config.frontends.first?.protocols == [.tls12, .tls13])
@@ -272,7 +285,7 @@ import Testing
             """
         let config = try ConfigFixtures.parse(ConfigFixtures.inUpstream(body))
         #expect(
-            config.upstream(named: "other")?.servers.map(\.value.description) == [
+            config.upstream(named: "other")?.servers.map(\.value.address.description) == [
                 "10.0.0.1:1", "[::ffff:192.0.2.1]:65535", "backend.example.com.:8080", "my_app:80",
             ])
     }

@@ -82,6 +82,19 @@ import Testing
             "min refresh above the default max", ConfigFixtures.inStapling("    min_refresh_interval 2d;"), at: 2, 26,
             "min_refresh_interval (2d) is greater than max_refresh_interval (1d, the default)"),
         ErrorCase(
+            "retry base above retry max",
+            ConfigFixtures.inStapling("    retry_base 2h;\n    retry_max 30m;"), at: 3, 15,
+            "retry_base (2h) is greater than retry_max (30m)"),
+        ErrorCase(
+            "retry base above the default retry max", ConfigFixtures.inStapling("    retry_base 2h;"), at: 2, 16,
+            "retry_base (2h) is greater than retry_max (1h, the default)"),
+        ErrorCase(
+            "retry max below the default retry base", ConfigFixtures.inStapling("    retry_max 30s;"), at: 2, 15,
+            "retry_base (1m, the default) is greater than retry_max (30s)"),
+        ErrorCase(
+            "zero retry base", ConfigFixtures.inStapling("    retry_base 0;"), at: 2, 16,
+            "invalid \"retry_base\" value \"0\": must be greater than 0"),
+        ErrorCase(
             "empty cache dir", ConfigFixtures.inStapling("    cache_dir '';"), at: 2, 15,
             "invalid \"cache_dir\" value \"\": the path is empty"),
     ]

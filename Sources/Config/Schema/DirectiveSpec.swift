@@ -71,7 +71,16 @@ extension DirectiveSpec {
     ]
 
     static let upstream: [DirectiveSpec] = [
-        DirectiveSpec("server", repeatable: true, syntax: "server HOST:PORT;")
+        DirectiveSpec(
+            "server", arguments: 1...5, repeatable: true,
+            syntax: "server HOST:PORT [weight=N] [max_fails=N] [fail_timeout=DURATION] [backup];"),
+        DirectiveSpec("balance", syntax: "balance round_robin|least_conn;"),
+        DirectiveSpec("keepalive", syntax: "keepalive N;"),
+        DirectiveSpec("keepalive_timeout", syntax: "keepalive_timeout DURATION;"),
+        DirectiveSpec(
+            "health_check", arguments: 1...6,
+            syntax: "health_check tcp|http [path=PATH] [interval=DURATION] [rise=N] [fall=N] [timeout=DURATION];"),
+        DirectiveSpec("send_proxy", syntax: "send_proxy v1|v2;"),
     ]
 
     static let frontend: [DirectiveSpec] = [

@@ -22,6 +22,10 @@ enum ForeignDirectiveHints {
             "use \"curves LIST;\" in a frontend block"
         case "proxy_pass", "backend", "default_backend":
             "declare \"upstream NAME { server HOST:PORT; }\" and name it with \"upstream NAME;\" in the frontend"
+        case "least_conn":
+            "use \"balance least_conn;\" in the upstream block"
+        case "proxy_protocol", "send-proxy", "send-proxy-v2":
+            "use \"send_proxy v1|v2;\" in the upstream block"
         case "resolver":
             "OCSP responders and upstream names are resolved with the system resolver"
         case "worker_processes":

@@ -17,10 +17,14 @@ public final class Generation: Sendable {
 
     public let config: StapledConfig
     public let frontends: [LoadedFrontend]
+    /// The upstreams frontends use, one runtime each (frontends naming the same one share it), in
+    /// config order: what the health checker checks.
+    public let upstreams: [UpstreamRuntime]
 
-    init(config: StapledConfig, frontends: [LoadedFrontend]) {
+    init(config: StapledConfig, frontends: [LoadedFrontend], upstreams: [UpstreamRuntime] = []) {
         self.config = config
         self.frontends = frontends
+        self.upstreams = upstreams
     }
 
     /// Every certificate's stapling view, across frontends (a certificate served by two frontends
@@ -32,6 +36,7 @@ public final class Generation: Sendable {
     /// their staple.
     public static func load(_ config: StapledConfig, registry: StapleSlotRegistry) throws(StartupError) -> Generation {
         var frontends: [LoadedFrontend] = []
+        var upstreams: [String: UpstreamRuntime] = [:]
         for frontend in config.frontends {
             var certificates: [ServedCertificate] = []
             var targets: [StaplingTarget] = []
@@ -70,21 +75,23 @@ public final class Generation: Sendable {
             guard let upstream = config.upstream(named: frontend.upstream.value) else {
                 throw StartupError("unknown upstream \"\(frontend.upstream.value)\"", at: frontend.upstream.location)
             }
-            var servers: [SocketAddress] = []
-            for server in upstream.servers {
-                switch SocketAddress.resolve(host: server.value.host, port: server.value.port) {
-                case .success(let addresses): servers.append(contentsOf: addresses)
-                case .failure(let error): throw StartupError("upstream \(upstream.name): \(error)", at: server.location)
-                }
+            let upstreamRuntime: UpstreamRuntime
+            if let shared = upstreams[upstream.name] {
+                upstreamRuntime = shared
+            } else {
+                upstreamRuntime = try runtime(of: upstream)
+                upstreams[upstream.name] = upstreamRuntime
             }
             let runtime = FrontendRuntime(
-                name: frontend.name, tls: tls, upstreamName: upstream.name, upstreamServers: servers,
+                name: frontend.name, tls: tls, upstream: upstreamRuntime,
                 handshakeTimeout: frontend.handshakeTimeout.seconds, connectTimeout: frontend.connectTimeout.seconds,
                 idleTimeout: frontend.idleTimeout.seconds)
             frontends.append(
                 LoadedFrontend(config: frontend, runtime: runtime, certificates: certificates, targets: targets))
         }
-        return Generation(config: config, frontends: frontends)
+        return Generation(
+            config: config, frontends: frontends,
+            upstreams: config.upstreams.compactMap { upstreams[$0.name] })
     }
 
     static func settings(of frontend: Frontend) -> TLSSettings {

@@ -1,3 +1,4 @@
+import Proxy
 import Stapling
 import TLS
 
@@ -11,8 +12,11 @@ struct CheckReport {
         for frontend in generation.frontends {
             let listens = frontend.config.listens.map { "\($0.value)" }.joined(separator: ", ")
             out += "frontend \(frontend.config.name): listen \(listens); mode \(frontend.config.mode.rawValue); "
-            out +=
-                "upstream \(frontend.runtime.upstreamName) (\(frontend.runtime.upstreamServers.map { "\($0)" }.joined(separator: ", ")))\n"
+            let servers = frontend.runtime.upstream.servers.map { server in
+                "\(server)" + (server.weight != 1 ? " weight=\(server.weight)" : "")
+                    + (server.isBackup ? " backup" : "")
+            }
+            out += "upstream \(frontend.runtime.upstreamName) (\(servers.joined(separator: ", ")))\n"
             for (index, target) in frontend.targets.enumerated() {
                 let certificate = target.certificate
                 let leaf = certificate.leaf

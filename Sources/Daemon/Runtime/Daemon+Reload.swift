@@ -40,6 +40,7 @@ extension Daemon {
         }
         let summary = settleStaples(of: next, phase: "reload")
         listeners = nextListeners
+        startHealthChecks(for: next, previous: generation)
         generation = next
         for (index, worker) in workers.enumerated() {
             let assignment = nextListeners.listeners(of: next, worker: index)

@@ -24,6 +24,8 @@ public final class Daemon {
     private var shutdownTimer: LoopTimer?
     private var watchdogTimer: LoopTimer?
     private var adminServer: AdminServer?
+    /// Active health checks of the current generation's upstreams (on the control loop).
+    var healthChecker: HealthChecker?
     let notifier = SystemdNotifier()
     let registry: StapleSlotRegistry
     let engine: StaplingEngine
@@ -80,6 +82,7 @@ public final class Daemon {
             }
             worker.start()
         }
+        startHealthChecks(for: generation, previous: nil)
         startWatchdog()
         logger.notice(
             "ready",
@@ -191,6 +194,7 @@ public final class Daemon {
         guard stopping, let idle = idleWorkers, idle.count == workers.count else { return }
         shutdownTimer?.cancel()
         watchdogTimer?.cancel()
+        healthChecker?.stop()
         for worker in workers { worker.submit { $0.stopLoop() } }
         signalWatchers.removeAll()
         idleWorkers = nil

@@ -5,7 +5,8 @@ import Glibc
 import Logging
 import TLS
 
-/// One client connection in `mode tcp`: TLS handshake, connect to an upstream server, then relay
+/// One client connection in `mode tcp`: TLS handshake, connect to an upstream server chosen by
+/// the worker's pool (the next one on failure), an optional PROXY protocol header, then relay
 /// plaintext both ways with bounded buffers, backpressure and half-close.
 ///
 /// Owns its `SSL`, both descriptors, its watchers and (while data is in flight) two pool buffers.
@@ -19,8 +20,13 @@ final class ClientConnection {
     let ssl: OpaquePointer
     let clientFD: Int32
     let peer: SocketAddress
+    /// This worker's pool for the frontend's upstream (kept across a reload: the old generation's).
+    let pool: UpstreamPool
     private(set) var upstreamFD: Int32 = -1
-    private var serverIndex = 0
+    /// The server being connected to or relayed to (an index into the upstream's servers); -1: none.
+    private var server = -1
+    /// Servers whose connect failed for this client (allocated only after a failure).
+    private var tried: [Int] = []
     private(set) var phase = Phase.handshake
 
     private var clientIO: IOWatcher
@@ -56,6 +62,7 @@ final class ClientConnection {
         self.ssl = ssl
         self.clientFD = fd
         self.peer = peer
+        pool = worker.pool(for: frontend.upstream)
         lastActivity = worker.loop.now
         // The context pointer is set below, once `self` exists.
         clientIO = IOWatcher(fd: fd, callback: ClientConnection.clientEvent)
@@ -138,8 +145,7 @@ final class ClientConnection {
                 "handshake timeout", metadata: ["frontend": "\(frontend.name)", "client": "\(peer)"])
             close()
         case .connecting:
-            let server = frontend.upstreamServers[serverIndex]
-            connectFailed(server: server, reason: "connect timeout after \(frontend.connectTimeout)s")
+            connectFailed(reason: "connect timeout after \(frontend.connectTimeout)s")
         case .relaying:
             let idle = worker.loop.now - lastActivity
             if idle >= frontend.idleTimeout {
@@ -163,7 +169,7 @@ final class ClientConnection {
             countStapling()
             phase = .connecting
             clientIO.update(events: 0, on: worker.loop)
-            connect(from: 0)
+            connect()
             return
         }
         switch SSL_get_error(ssl, result) {
@@ -202,25 +208,27 @@ final class ClientConnection {
 
     // MARK: - Upstream connect
 
-    /// Tries servers from `index` on; the first whose connect starts (or completes) wins.
-    private func connect(from index: Int) {
-        let servers = frontend.upstreamServers
-        var index = index
-        while index < servers.count {
-            let server = servers[index]
+    /// Tries servers in the pool's order, skipping those already tried; the first whose connect
+    /// starts (or completes) wins.
+    private func connect() {
+        let servers = frontend.upstream.servers
+        while let index = pool.nextServer(excluding: tried) {
+            let address = servers[index].address
             let fd = socket(
-                server.family,
+                address.family,
                 Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             if fd < 0 {
-                connectFailed(server: server, reason: String(cString: strerror(errno)), retry: false)
-                index += 1
+                // Out of descriptors here, not the server's fault: not counted against it.
+                logConnectFailure(server: index, reason: String(cString: strerror(errno)))
+                tried.append(index)
                 continue
             }
             Self.setNoDelay(fd)
-            let result = server.withSockAddr { Glibc.connect(fd, $0, $1) }
+            let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
             if result == 0 || errno == EINPROGRESS {
                 upstreamFD = fd
-                serverIndex = index
+                server = index
+                pool.requestStarted(index)
                 upstreamIO.reset(fd: fd, on: worker.loop)
                 upstreamIO.update(events: IOWatcher.write, on: worker.loop)
                 timer.start(after: frontend.connectTimeout, on: worker.loop)
@@ -228,8 +236,9 @@ final class ClientConnection {
             }
             let reason = String(cString: strerror(errno))
             Glibc.close(fd)
-            logConnectFailure(server: server, reason: reason)
-            index += 1
+            pool.connectFailed(index)
+            logConnectFailure(server: index, reason: reason)
+            tried.append(index)
         }
         worker.logger.error(
             "no upstream server reachable; closing client connection",
@@ -242,35 +251,63 @@ final class ClientConnection {
         var length = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(upstreamFD, SOL_SOCKET, SO_ERROR, &error, &length)
         guard error == 0 else {
-            connectFailed(server: frontend.upstreamServers[serverIndex], reason: String(cString: strerror(error)))
+            connectFailed(reason: String(cString: strerror(error)))
             return
         }
+        pool.connectSucceeded(server)
         phase = .relaying
         timer.start(after: frontend.idleTimeout, on: worker.loop)
+        if let version = frontend.upstream.sendProxy { queueProxyHeader(version) }
         relay()
     }
 
-    private func connectFailed(server: SocketAddress, reason: String, retry: Bool = true) {
-        if upstreamFD >= 0 {
-            upstreamIO.update(events: 0, on: worker.loop)
-            Glibc.close(upstreamFD)
-            upstreamFD = -1
-        }
+    /// The connect to `server` failed or timed out: counts it against the server, then tries the next.
+    private func connectFailed(reason: String) {
+        upstreamIO.update(events: 0, on: worker.loop)
+        Glibc.close(upstreamFD)
+        upstreamFD = -1
         timer.stop(on: worker.loop)
-        guard retry else { return }
-        logConnectFailure(server: server, reason: reason)
-        connect(from: serverIndex + 1)
+        let failed = server
+        server = -1
+        pool.requestFinished(failed)
+        pool.connectFailed(failed)
+        logConnectFailure(server: failed, reason: reason)
+        tried.append(failed)
+        connect()
     }
 
-    private func logConnectFailure(server: SocketAddress, reason: String) {
+    /// Puts the PROXY protocol header in the (empty) buffer towards the upstream: the relay sends
+    /// it before it reads anything from the client. No allocation: it is written into a pool buffer.
+    private func queueProxyHeader(_ version: UpstreamRuntime.ProxyProtocol) {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(clientFD, $0, &length) }
+        }
+        // Without the local address (it cannot really fail on a connected socket) the header says so.
+        let local =
+            named == 0 ? SocketAddress(storage: storage, length: length) : SocketAddress(storage: .init(), length: 0)
+        let memory = toUpstream.memory ?? worker.buffers.take()
+        toUpstream.memory = memory
+        let written = ProxyProtocolHeader.write(
+            version, source: peer, destination: local, tls: ProxyProtocolHeader.TLSFacts(ssl: ssl),
+            into: UnsafeMutableRawBufferPointer(start: memory, count: worker.buffers.bufferSize))
+        toUpstream.start = 0
+        toUpstream.end = written ?? 0
+    }
+
+    private func logConnectFailure(server index: Int, reason: String) {
         worker.counters.upstreamConnectErrors += 1
         worker.logger.warning(
             "upstream connect failed",
             metadata: [
-                "frontend": "\(frontend.name)", "upstream": "\(frontend.upstreamName)", "server": "\(server)",
-                "reason": "\(reason)",
+                "frontend": "\(frontend.name)", "upstream": "\(frontend.upstreamName)",
+                "server": "\(frontend.upstream.servers[index])", "reason": "\(reason)",
             ])
     }
+
+    /// The server relayed to, for logs.
+    private var serverDescription: String { server >= 0 ? "\(frontend.upstream.servers[server])" : "none" }
 
     private static func setNoDelay(_ fd: Int32) {
         var one: Int32 = 1
@@ -382,7 +419,7 @@ final class ClientConnection {
         worker.logger.debug(
             "upstream write failed",
             metadata: [
-                "client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])",
+                "client": "\(peer)", "server": "\(serverDescription)",
                 "reason": "\(String(cString: strerror(errno)))",
             ])
         close()
@@ -413,7 +450,7 @@ final class ClientConnection {
         worker.logger.debug(
             "upstream read failed",
             metadata: [
-                "client": "\(peer)", "server": "\(frontend.upstreamServers[serverIndex])",
+                "client": "\(peer)", "server": "\(serverDescription)",
                 "reason": "\(String(cString: strerror(errno)))",
             ])
         close()
@@ -485,6 +522,8 @@ final class ClientConnection {
         Glibc.close(clientFD)
         if upstreamFD >= 0 { Glibc.close(upstreamFD) }
         upstreamFD = -1
+        if server >= 0 { pool.requestFinished(server) }
+        server = -1
         worker.remove(self)
     }
 }

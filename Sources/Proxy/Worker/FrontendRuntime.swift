@@ -6,23 +6,27 @@ import TLS
 public final class FrontendRuntime: Sendable {
     public let name: String
     public let tls: FrontendTLS
-    /// Upstream servers in configured order; a failed connect moves on to the next one.
-    public let upstreamServers: [SocketAddress]
-    public let upstreamName: String
+    /// The upstream this frontend relays to (shared with other frontends that name it); each
+    /// worker chooses servers through its `UpstreamPool` for it (`Worker.pool(for:)`).
+    public let upstream: UpstreamRuntime
     public let handshakeTimeout: Double
     public let connectTimeout: Double
     public let idleTimeout: Double
 
     public init(
-        name: String, tls: FrontendTLS, upstreamName: String, upstreamServers: [SocketAddress],
-        handshakeTimeout: Double, connectTimeout: Double, idleTimeout: Double
+        name: String, tls: FrontendTLS, upstream: UpstreamRuntime, handshakeTimeout: Double, connectTimeout: Double,
+        idleTimeout: Double
     ) {
         self.name = name
         self.tls = tls
-        self.upstreamName = upstreamName
-        self.upstreamServers = upstreamServers
+        self.upstream = upstream
         self.handshakeTimeout = handshakeTimeout
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
     }
+}
+
+extension FrontendRuntime {
+    /// The upstream's name, for logs.
+    public var upstreamName: String { upstream.name }
 }

@@ -18,6 +18,9 @@ public final class Worker: @unchecked Sendable {
     let logger: Logger
     let buffers = BufferPool()
     private var acceptors: [Acceptor] = []
+    /// One pool per upstream runtime in use, keyed by the runtime's identity (the pool holds the
+    /// runtime, so a key is never reused while its entry exists).
+    private var pools: [ObjectIdentifier: UpstreamPool] = [:]
     private var head: ClientConnection?
     private var wakeUp: AsyncWatcher?
     private let inbox = Mutex<[@Sendable (Worker) -> Void]>([])
@@ -83,6 +86,7 @@ public final class Worker: @unchecked Sendable {
     public func closeListeners() {
         stopAccepting()
         acceptors.removeAll()
+        retirePools(keeping: [])
     }
 
     /// Makes `listeners` this worker's listening sockets (a reload): sockets kept from before
@@ -102,6 +106,25 @@ public final class Worker: @unchecked Sendable {
         }
         for acceptor in acceptors where !kept.contains(where: { $0 === acceptor }) { acceptor.stop() }
         acceptors = kept
+        retirePools(keeping: Set(listeners.map { ObjectIdentifier($0.frontend.upstream) }))
+    }
+
+    /// This worker's pool for `upstream`, created on first use. On the worker thread.
+    public func pool(for upstream: UpstreamRuntime) -> UpstreamPool {
+        let key = ObjectIdentifier(upstream)
+        if let pool = pools[key] { return pool }
+        let pool = UpstreamPool(upstream: upstream, loop: loop, logger: logger)
+        pools[key] = pool
+        return pool
+    }
+
+    /// Closes the idle connections of pools whose runtime new connections no longer use (after a
+    /// reload, or all of them when stopping); open connections keep their pool and still balance.
+    private func retirePools(keeping current: Set<ObjectIdentifier>) {
+        for (key, pool) in pools where !current.contains(key) {
+            pool.retire()
+            pools[key] = nil
+        }
     }
 
     /// Calls `body` once no connection is open (immediately if none is).
@@ -118,6 +141,7 @@ public final class Worker: @unchecked Sendable {
     public func stopLoop() {
         stopAccepting()
         acceptors.removeAll()
+        retirePools(keeping: [])
         wakeUp = nil
         loop.stop()
     }
