@@ -110,7 +110,11 @@ public final class Daemon {
         let notifier = self.notifier
         let interval = notifier.isEnabled ? SystemdNotifier.watchdogInterval() : nil
         let ping = { notifier.send(["WATCHDOG=1"]) }
-        if !BlockingWait.run(timeout: wait, tickEvery: interval, tick: ping, { await engine.activate(targets) }) {
+        let finished = BlockingWait.run(timeout: wait, tickEvery: interval, tick: ping) {
+            await engine.activate(targets)
+        }
+        let anyStapled = targets.contains { $0.applicability == .fetched || $0.applicability == .staticFile }
+        if !finished && anyStapled {
             logger.warning(
                 "\(phase) wait for first staples ended; serving now, fetches continue in the background",
                 metadata: ["startup_wait": "\(wait)s"])

@@ -348,15 +348,19 @@ final class ClientConnection {
                 toClient.releaseIfDrained(to: pool)
                 progressed = progressed || toClient.isEmpty
             }
-            if upstreamEOF && toClient.isEmpty && !clientWriteShut {
-                clientWriteShut = true
-                ERR_clear_error()
-                _ = SSL_shutdown(ssl)  // close_notify: TLS's half-close.
-                shutdown(clientFD, Int32(SHUT_WR))
+            if upstreamEOF && toClient.isEmpty && !clientWriteShut && clientWriteReady {
+                // close_notify (TLS's half-close), then FIN. When the socket cannot take the alert
+                // now, wait until it is writable: a FIN without close_notify reads as truncation.
+                if sendCloseNotify() {
+                    clientWriteShut = true
+                    shutdown(clientFD, Int32(SHUT_WR))
+                } else {
+                    clientWriteReady = false
+                }
             }
         }
         guard phase == .relaying else { return }
-        if clientEOF && upstreamEOF && toUpstream.isEmpty && toClient.isEmpty {
+        if clientEOF && upstreamEOF && toUpstream.isEmpty && toClient.isEmpty && clientWriteShut {
             close()
             return
         }
@@ -484,6 +488,16 @@ final class ClientConnection {
         }
     }
 
+    /// Sends close_notify; false when the socket buffer is full and it must be retried once writable.
+    private func sendCloseNotify() -> Bool {
+        ERR_clear_error()
+        let result = SSL_shutdown(ssl)
+        guard result < 0 else { return true }
+        let wantsWrite = SSL_get_error(ssl, result) == SSL_ERROR_WANT_WRITE
+        ERR_clear_error()
+        return !wantsWrite  // Any other failure: the peer is gone; go on closing.
+    }
+
     /// Watches only what is needed: a side is read when its outgoing buffer is empty (backpressure),
     /// written when bytes wait for it. Unchanged sets cost no syscall.
     private func updateInterest() {
@@ -491,7 +505,8 @@ final class ClientConnection {
         if (!clientEOF && toUpstream.isEmpty && !clientReadReady && !sslReadWantsWrite) || sslWriteWantsRead {
             client |= IOWatcher.read
         }
-        if (!toClient.isEmpty && !clientWriteReady && !sslWriteWantsRead) || sslReadWantsWrite {
+        let closeNotifyWaits = upstreamEOF && toClient.isEmpty && !clientWriteShut && !clientWriteReady
+        if (!toClient.isEmpty && !clientWriteReady && !sslWriteWantsRead) || sslReadWantsWrite || closeNotifyWaits {
             client |= IOWatcher.write
         }
         var upstream: Int32 = 0
