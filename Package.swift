@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Proxy", "TLS", "Stapling", "Config", "EventLoop",
+                "Proxy", "TLS", "Stapling", "Config", "EventLoop", "CStapledShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

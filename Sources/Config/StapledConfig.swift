@@ -158,6 +158,9 @@ public struct Frontend: Sendable, Equatable {
     public var idleTimeout: Duration = .seconds(60)
     /// `session_ticket_lifetime DURATION;` — ticket key rotation period (keys live twice this).
     public var sessionTicketLifetime: Duration = .seconds(3_600)
+    /// `trusted_proxies`, `forwarded`, `max_request_header`, `max_headers`, `upstream_timeout`,
+    /// `request_timeout` — `mode http` only.
+    public var http = FrontendHTTPSettings()
 
     public init(name: String, upstream: Located<String>, location: SourceLocation) {
         self.name = name

@@ -164,9 +164,6 @@ import Testing
             "ALPN protocol too long", ConfigFixtures.inFrontend("    alpn " + String(repeating: "x", count: 256) + ";"),
             at: 8, 10, "an ALPN protocol name is 1 to 255 printable ASCII characters"),
         ErrorCase(
-            "mode http is not implemented yet", ConfigFixtures.inFrontend("    mode http;"), at: 8, 10,
-            "mode http is not implemented yet; use mode tcp"),
-        ErrorCase(
             "unknown mode", ConfigFixtures.inFrontend("    mode udp;"), at: 8, 10,
             "invalid \"mode\" value \"udp\": expected tcp or http"),
         ErrorCase(

@@ -15,6 +15,7 @@ enum CrossBlockChecks {
             }
             throw ConfigError(message, at: frontend.upstream.location)
         }
+        try checkHTTPUpstreams(config)
 
         var bound: [ListenKey: (frontend: String, location: SourceLocation)] = [:]
         for frontend in config.frontends {

@@ -7,6 +7,8 @@ struct FrontendBlockBuilder {
         let nameLocation = directive.argument.location
         var frontend = Frontend(name: name, upstream: Located("", at: nameLocation), location: directive.location)
         var upstream: Located<String>?
+        var httpDirectives: [Directive] = []
+        var alpn: Directive?
         try DirectiveChecker.forEach(directive.block?.directives ?? [], in: .frontend) {
             (directive) throws(ConfigError) in
             switch directive.name {
@@ -31,6 +33,7 @@ struct FrontendBlockBuilder {
                 frontend.curves = try directive.nonEmptyText()
             case "alpn":
                 frontend.alpn = try Self.alpn(directive)
+                alpn = directive
             case "handshake_timeout":
                 frontend.handshakeTimeout = try directive.duration()
             case "connect_timeout":
@@ -39,6 +42,9 @@ struct FrontendBlockBuilder {
                 frontend.idleTimeout = try directive.duration()
             case "session_ticket_lifetime":
                 frontend.sessionTicketLifetime = try directive.duration()
+            case _ where Self.httpDirectives.contains(directive.name):
+                try Self.http(directive, into: &frontend.http)
+                httpDirectives.append(directive)
             default:
                 preconditionFailure("\"\(directive.name)\" is in the frontend schema but has no builder")
             }
@@ -57,6 +63,7 @@ struct FrontendBlockBuilder {
                 "frontend \"\(name)\" has no \"certificate\"; add \"certificate CHAIN KEY;\"", at: nameLocation)
         }
         frontend.upstream = upstream
+        try Self.checkHTTP(&frontend, httpDirectives: httpDirectives, alpn: alpn)
         return frontend
     }
 
@@ -66,7 +73,7 @@ struct FrontendBlockBuilder {
         case .tcp:
             return .tcp
         case .http:
-            throw ConfigError("mode http is not implemented yet; use mode tcp", at: argument.location)
+            return .http
         case nil:
             throw ConfigError(
                 "invalid \"mode\" value \"\(argument.value)\": expected tcp or http", at: argument.location)

@@ -99,6 +99,12 @@ extension DirectiveSpec {
         DirectiveSpec("connect_timeout", syntax: "connect_timeout DURATION;"),
         DirectiveSpec("idle_timeout", syntax: "idle_timeout DURATION;"),
         DirectiveSpec("session_ticket_lifetime", syntax: "session_ticket_lifetime DURATION;"),
+        DirectiveSpec("trusted_proxies", arguments: 1...Int.max, syntax: "trusted_proxies CIDR ...;"),
+        DirectiveSpec("forwarded", syntax: "forwarded on|off;"),
+        DirectiveSpec("max_request_header", syntax: "max_request_header SIZE;"),
+        DirectiveSpec("max_headers", syntax: "max_headers N;"),
+        DirectiveSpec("upstream_timeout", syntax: "upstream_timeout DURATION;"),
+        DirectiveSpec("request_timeout", syntax: "request_timeout DURATION;"),
     ]
 
     static let certificate: [DirectiveSpec] = [

@@ -85,7 +85,7 @@ public final class Generation: Sendable {
             let runtime = FrontendRuntime(
                 name: frontend.name, tls: tls, upstream: upstreamRuntime,
                 handshakeTimeout: frontend.handshakeTimeout.seconds, connectTimeout: frontend.connectTimeout.seconds,
-                idleTimeout: frontend.idleTimeout.seconds)
+                idleTimeout: frontend.idleTimeout.seconds, http: frontend.httpSettings)
             frontends.append(
                 LoadedFrontend(config: frontend, runtime: runtime, certificates: certificates, targets: targets))
         }

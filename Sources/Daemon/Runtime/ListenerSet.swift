@@ -1,4 +1,5 @@
 import Config
+import CStapledShims
 import Glibc
 import Proxy
 

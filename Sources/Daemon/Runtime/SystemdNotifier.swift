@@ -1,3 +1,4 @@
+import CStapledShims
 import Glibc
 
 /// The sd_notify protocol without libsystemd: datagrams to `$NOTIFY_SOCKET`.

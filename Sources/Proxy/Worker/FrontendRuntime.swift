@@ -12,10 +12,12 @@ public final class FrontendRuntime: Sendable {
     public let handshakeTimeout: Double
     public let connectTimeout: Double
     public let idleTimeout: Double
+    /// `mode http` settings; nil in `mode tcp`.
+    public let http: HTTPSettings?
 
     public init(
         name: String, tls: FrontendTLS, upstream: UpstreamRuntime, handshakeTimeout: Double, connectTimeout: Double,
-        idleTimeout: Double
+        idleTimeout: Double, http: HTTPSettings? = nil
     ) {
         self.name = name
         self.tls = tls
@@ -23,6 +25,7 @@ public final class FrontendRuntime: Sendable {
         self.handshakeTimeout = handshakeTimeout
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
+        self.http = http
     }
 }
 

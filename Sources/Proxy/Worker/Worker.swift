@@ -22,6 +22,8 @@ public final class Worker: @unchecked Sendable {
     /// runtime, so a key is never reused while its entry exists).
     private var pools: [ObjectIdentifier: UpstreamPool] = [:]
     private var head: ClientConnection?
+    /// Open connections of `mode http` frontends.
+    private var httpHead: HTTPConnection?
     private var wakeUp: AsyncWatcher?
     private let inbox = Mutex<[@Sendable (Worker) -> Void]>([])
     private var thread = pthread_t()
@@ -87,6 +89,7 @@ public final class Worker: @unchecked Sendable {
         stopAccepting()
         acceptors.removeAll()
         retirePools(keeping: [])
+        drainHTTPConnections()
     }
 
     /// Makes `listeners` this worker's listening sockets (a reload): sockets kept from before
@@ -129,12 +132,13 @@ public final class Worker: @unchecked Sendable {
 
     /// Calls `body` once no connection is open (immediately if none is).
     public func whenIdle(_ body: @escaping () -> Void) {
-        if head == nil { body() } else { onIdle = body }
+        if head == nil && httpHead == nil { body() } else { onIdle = body }
     }
 
     /// Closes every open connection now.
     public func closeAll() {
         while let connection = head { connection.close() }
+        while let connection = httpHead { connection.close() }
     }
 
     /// Ends the loop; the thread returns and can be joined.
@@ -155,6 +159,10 @@ public final class Worker: @unchecked Sendable {
         SSL_set_fd(ssl, fd)
         SSL_set_accept_state(ssl)
         ClientConnection.prepareClientSocket(fd)
+        if let http = frontend.http {
+            openHTTP(HTTPConnection(worker: self, frontend: frontend, settings: http, ssl: ssl, fd: fd, peer: peer))
+            return
+        }
         let connection = ClientConnection(worker: self, frontend: frontend, ssl: ssl, fd: fd, peer: peer)
         connection.next = head
         head?.previous = connection
@@ -170,7 +178,38 @@ public final class Worker: @unchecked Sendable {
         connection.next = nil
         connection.previous = nil
         counters.connectionsOpen -= 1
-        if head == nil, let onIdle {
+        if head == nil && httpHead == nil, let onIdle {
+            self.onIdle = nil
+            onIdle()
+        }
+    }
+
+    /// The daemon is stopping: idle `mode http` connections close now, busy ones after their
+    /// current response.
+    private func drainHTTPConnections() {
+        var connection = httpHead
+        while let current = connection {
+            connection = current.next
+            current.drain()
+        }
+    }
+
+    private func openHTTP(_ connection: HTTPConnection) {
+        connection.next = httpHead
+        httpHead?.previous = connection
+        httpHead = connection
+        counters.connectionsAccepted += 1
+        counters.connectionsOpen += 1
+        connection.start()
+    }
+
+    func remove(_ connection: HTTPConnection) {
+        if let previous = connection.previous { previous.next = connection.next } else { httpHead = connection.next }
+        connection.next?.previous = connection.previous
+        connection.next = nil
+        connection.previous = nil
+        counters.connectionsOpen -= 1
+        if head == nil && httpHead == nil, let onIdle {
             self.onIdle = nil
             onIdle()
         }
