@@ -1,5 +1,5 @@
-import Config
 import CStapledShims
+import Config
 import Glibc
 import Proxy
 

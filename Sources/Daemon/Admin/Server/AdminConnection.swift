@@ -1,5 +1,5 @@
-import EventLoop
 import CStapledShims
+import EventLoop
 import Glibc
 
 /// One admin client: reads one request (head, then any body, discarded), answers it, then drains
