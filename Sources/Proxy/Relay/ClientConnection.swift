@@ -162,47 +162,19 @@ final class ClientConnection {
     // MARK: - Handshake
 
     private func handshake() {
-        ERR_clear_error()
-        let result = SSL_do_handshake(ssl)
-        if result == 1 {
-            worker.counters.handshakes += 1
-            countStapling()
+        switch ServerTLS.handshake(
+            ssl, counters: worker.counters, logger: worker.logger, frontend: frontend.name, peer: peer)
+        {
+        case .done:
             phase = .connecting
             clientIO.update(events: 0, on: worker.loop)
             connect()
-            return
-        }
-        switch SSL_get_error(ssl, result) {
-        case SSL_ERROR_WANT_READ:
+        case .wantRead:
             clientIO.update(events: IOWatcher.read, on: worker.loop)
-        case SSL_ERROR_WANT_WRITE:
+        case .wantWrite:
             clientIO.update(events: IOWatcher.write, on: worker.loop)
-        default:
-            worker.counters.handshakeFailures += 1
-            let reason = OpenSSLErrorQueue.drain().joined(separator: "; ")
-            worker.logger.debug(
-                "handshake failed",
-                metadata: [
-                    "frontend": "\(frontend.name)", "client": "\(peer)",
-                    "reason": "\(reason.isEmpty ? "connection closed" : reason)",
-                ])
+        case .failed:
             close()
-        }
-    }
-
-    /// Records whether the client asked for a staple and got one, then frees OpenSSL's copy of
-    /// it: it is not needed after the handshake (saves its size per connection).
-    private func countStapling() {
-        guard CStapledShims_SSL_get_tlsext_status_type(ssl) == CStapledShims_TLSEXT_STATUSTYPE_ocsp() else {
-            worker.counters.handshakesNotRequested += 1
-            return
-        }
-        var response: UnsafePointer<UInt8>?
-        if CStapledShims_SSL_get_tlsext_status_ocsp_resp(ssl, &response) > 0 {
-            worker.counters.handshakesStapled += 1
-            _ = CStapledShims_SSL_set_tlsext_status_ocsp_resp(ssl, nil, 0)
-        } else {
-            worker.counters.handshakesRequestedNotStapled += 1
         }
     }
 
@@ -351,7 +323,7 @@ final class ClientConnection {
             if upstreamEOF && toClient.isEmpty && !clientWriteShut && clientWriteReady {
                 // close_notify (TLS's half-close), then FIN. When the socket cannot take the alert
                 // now, wait until it is writable: a FIN without close_notify reads as truncation.
-                if sendCloseNotify() {
+                if ServerTLS.sendCloseNotify(ssl) {
                     clientWriteShut = true
                     shutdown(clientFD, Int32(SHUT_WR))
                 } else {
@@ -486,16 +458,6 @@ final class ClientConnection {
             close()
             return false
         }
-    }
-
-    /// Sends close_notify; false when the socket buffer is full and it must be retried once writable.
-    private func sendCloseNotify() -> Bool {
-        ERR_clear_error()
-        let result = SSL_shutdown(ssl)
-        guard result < 0 else { return true }
-        let wantsWrite = SSL_get_error(ssl, result) == SSL_ERROR_WANT_WRITE
-        ERR_clear_error()
-        return !wantsWrite  // Any other failure: the peer is gone; go on closing.
     }
 
     /// Watches only what is needed: a side is read when its outgoing buffer is empty (backpressure),

@@ -19,7 +19,7 @@ extension HTTPConnection {
                 } else if clientWriteReady {
                     // close_notify, then FIN and linger; when the socket cannot take the alert now,
                     // wait until it is writable (a FIN without close_notify reads as truncation).
-                    if sendCloseNotify() { startLingering() } else { clientWriteReady = false }
+                    if ServerTLS.sendCloseNotify(ssl) { startLingering() } else { clientWriteReady = false }
                     progressed = true
                 }
             case .lingering:

@@ -225,7 +225,7 @@ extension HTTPConnection {
         if tunnelAwaitsCloseNotify && clientWriteReady {
             // close_notify (TLS's half-close), then FIN; when the socket cannot take the alert
             // now, wait until it is writable.
-            if sendCloseNotify() {
+            if ServerTLS.sendCloseNotify(ssl) {
                 clientWriteShut = true
                 shutdown(clientFD, Int32(SHUT_WR))
             } else {

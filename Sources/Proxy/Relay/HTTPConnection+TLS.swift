@@ -9,48 +9,20 @@ import TLS
 /// the response body, with OpenSSL's WANT_READ/WANT_WRITE turned into readiness flags.
 extension HTTPConnection {
     func handshake() {
-        ERR_clear_error()
-        let result = SSL_do_handshake(ssl)
-        if result == 1 {
-            worker.counters.handshakes += 1
-            Self.countStapling(ssl, worker.counters)
+        switch ServerTLS.handshake(
+            ssl, counters: worker.counters, logger: worker.logger, frontend: frontend.name, peer: peer)
+        {
+        case .done:
             phase = .active
             // The first request's head must be complete within request_timeout of the handshake.
             arm(.requestHead, after: settings.requestTimeout)
             pump()
-            return
-        }
-        switch SSL_get_error(ssl, result) {
-        case SSL_ERROR_WANT_READ:
+        case .wantRead:
             clientIO.update(events: IOWatcher.read, on: worker.loop)
-        case SSL_ERROR_WANT_WRITE:
+        case .wantWrite:
             clientIO.update(events: IOWatcher.write, on: worker.loop)
-        default:
-            worker.counters.handshakeFailures += 1
-            let reason = OpenSSLErrorQueue.drain().joined(separator: "; ")
-            worker.logger.debug(
-                "handshake failed",
-                metadata: [
-                    "frontend": "\(frontend.name)", "client": "\(peer)",
-                    "reason": "\(reason.isEmpty ? "connection closed" : reason)",
-                ])
+        case .failed:
             close(notify: false)
-        }
-    }
-
-    /// Records whether the client asked for a staple and got one, then frees OpenSSL's copy of
-    /// it: it is not needed after the handshake (saves its size per connection).
-    static func countStapling(_ ssl: OpaquePointer, _ counters: WorkerCounters) {
-        guard CStapledShims_SSL_get_tlsext_status_type(ssl) == CStapledShims_TLSEXT_STATUSTYPE_ocsp() else {
-            counters.handshakesNotRequested += 1
-            return
-        }
-        var response: UnsafePointer<UInt8>?
-        if CStapledShims_SSL_get_tlsext_status_ocsp_resp(ssl, &response) > 0 {
-            counters.handshakesStapled += 1
-            _ = CStapledShims_SSL_set_tlsext_status_ocsp_resp(ssl, nil, 0)
-        } else {
-            counters.handshakesRequestedNotStapled += 1
         }
     }
 
@@ -139,17 +111,6 @@ extension HTTPConnection {
             close(notify: false)
             return false
         }
-    }
-
-    /// Sends close_notify; false when the socket buffer is full and it must be retried once
-    /// writable.
-    func sendCloseNotify() -> Bool {
-        ERR_clear_error()
-        let result = SSL_shutdown(ssl)
-        guard result < 0 else { return true }
-        let wantsWrite = SSL_get_error(ssl, result) == SSL_ERROR_WANT_WRITE
-        ERR_clear_error()
-        return !wantsWrite  // Any other failure: the peer is gone; go on closing.
     }
 
     /// All bytes for the client and the close_notify are written: sends a FIN, then reads (and
