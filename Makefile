@@ -5,12 +5,15 @@
 #   make test    build, then run every test suite (unit and integration)
 #   make build   debug build          make release   release build
 #   make lint    swift format lint    make clean     remove build products and demo/
+#   make bench   side-by-side benchmark against hitch, HAProxy and nginx (bench/README.md)
 #   make install install the release build, systemd unit, sysusers/tmpfiles entries, config
 #                (only if absent) and docs; PREFIX=/usr, DESTDIR= for staging (packaging).
 
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
-SWIFT_TEST_FLAGS ?=
+# Suites run one after another: several of them start daemons, responders and 256 MiB transfers,
+# and two shared cores running them all at once starve their deadlines.
+SWIFT_TEST_FLAGS ?= --no-parallel
 
 .PHONY: all deps build release test demo lint clean install
 
@@ -32,6 +35,12 @@ test: deps
 
 demo: deps
 	scripts/demo.sh
+
+# Installs hitch, haproxy, nginx and wrk if missing, builds the release binary, runs every
+# measurement (~11 min on 2 cores); tables on stdout and in bench/results/. Settings: bench/README.md.
+.PHONY: bench
+bench: deps
+	SWIFT='$(SWIFT)' bench/run.sh
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests
