@@ -2,6 +2,9 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+/// The per-event paths (event loop, relay) skip Swift's dynamic exclusivity checks: measured at
+/// 12.6 % of the instructions per relayed request; the static checks still apply.
+let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
     name: "stapled",
@@ -25,7 +28,7 @@ let package = Package(
         ),
 
         // Swift modules; dependencies point one way: Daemon → Proxy → TLS/Stapling → EventLoop/C.
-        .target(name: "EventLoop", dependencies: ["CLibEV", "CStapledShims"], swiftSettings: strict),
+        .target(name: "EventLoop", dependencies: ["CLibEV", "CStapledShims"], swiftSettings: hotPath),
         .target(
             name: "TLS",
             dependencies: ["COpenSSL", "CStapledShims", .product(name: "Logging", package: "swift-log")],
@@ -46,7 +49,7 @@ let package = Package(
                 "EventLoop", "TLS", "CStapledShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: hotPath
         ),
         .target(
             name: "Daemon",

@@ -343,7 +343,6 @@ final class ClientConnection {
     private func readFromClient(_ pool: BufferPool) -> Bool {
         let memory = toUpstream.memory ?? pool.take()
         toUpstream.memory = memory
-        ERR_clear_error()
         let capacity = Int32(pool.bufferSize)
         let n = SSL_read(ssl, memory, capacity)
         if n > 0 {
@@ -436,7 +435,6 @@ final class ClientConnection {
     /// Returns false when the connection was closed.
     private func writeToClient() -> Bool {
         guard let bytes = toClient.pendingBytes else { return true }
-        ERR_clear_error()
         let n = SSL_write(ssl, bytes, Int32(toClient.pending))
         if n > 0 {
             toClient.start += Int(n)

@@ -30,7 +30,6 @@ extension HTTPConnection {
     /// something changed (bytes or the end of the stream); closes on a TLS error.
     func readClient() -> Bool {
         guard let (space, room) = clientIn.space(from: buffers) else { return false }
-        ERR_clear_error()
         let capacity = Int32(clamping: room)
         let n = SSL_read(ssl, space, capacity)
         if n > 0 {
@@ -82,7 +81,6 @@ extension HTTPConnection {
         guard let bytes = fromHead ? toClient.pointer : upstreamIn.pointer else { return false }
         let count = fromHead ? toClient.count : responseBody.pending
         guard count > 0 else { return false }
-        ERR_clear_error()
         let n = SSL_write(ssl, bytes, Int32(clamping: count))
         if n > 0 {
             worker.counters.bytesToClients += UInt64(n)
