@@ -12,7 +12,7 @@ import TLS
 /// Owns its `SSL`, both descriptors, its watchers and (while data is in flight) two pool buffers.
 /// Lives on one worker thread from accept to close; the worker's connection list holds the only
 /// strong reference, watchers carry an unretained pointer back to it.
-final class ClientConnection {
+final class ClientConnection: ListedConnection {
     enum Phase { case handshake, connecting, relaying, closed }
 
     unowned(unsafe) let worker: Worker

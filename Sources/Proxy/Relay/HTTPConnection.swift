@@ -19,7 +19,7 @@ import TLS
 ///
 /// Lives on one worker thread from accept to close; the worker's list holds the only strong
 /// reference, watchers carry an unretained pointer back to it.
-final class HTTPConnection {
+final class HTTPConnection: ListedConnection {
     enum Phase {
         case handshake
         /// HTTP exchanges.

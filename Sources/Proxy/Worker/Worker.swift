@@ -21,9 +21,9 @@ public final class Worker: @unchecked Sendable {
     /// One pool per upstream runtime in use, keyed by the runtime's identity (the pool holds the
     /// runtime, so a key is never reused while its entry exists).
     private var pools: [ObjectIdentifier: UpstreamPool] = [:]
-    private var head: ClientConnection?
+    private var connections = ConnectionList<ClientConnection>()
     /// Open connections of `mode http` frontends.
-    private var httpHead: HTTPConnection?
+    private var httpConnections = ConnectionList<HTTPConnection>()
     private var wakeUp: AsyncWatcher?
     private let inbox = Mutex<[@Sendable (Worker) -> Void]>([])
     private var thread = pthread_t()
@@ -132,13 +132,13 @@ public final class Worker: @unchecked Sendable {
 
     /// Calls `body` once no connection is open (immediately if none is).
     public func whenIdle(_ body: @escaping () -> Void) {
-        if head == nil && httpHead == nil { body() } else { onIdle = body }
+        if connections.isEmpty && httpConnections.isEmpty { body() } else { onIdle = body }
     }
 
     /// Closes every open connection now.
     public func closeAll() {
-        while let connection = head { connection.close() }
-        while let connection = httpHead { connection.close() }
+        while let connection = connections.head { connection.close() }
+        while let connection = httpConnections.head { connection.close() }
     }
 
     /// Ends the loop; the thread returns and can be joined.
@@ -164,21 +164,25 @@ public final class Worker: @unchecked Sendable {
             return
         }
         let connection = ClientConnection(worker: self, frontend: frontend, ssl: ssl, fd: fd, peer: peer)
-        connection.next = head
-        head?.previous = connection
-        head = connection
+        connections.insert(connection)
         counters.connectionsAccepted += 1
         counters.connectionsOpen += 1
         connection.start()
     }
 
     func remove(_ connection: ClientConnection) {
-        if let previous = connection.previous { previous.next = connection.next } else { head = connection.next }
-        connection.next?.previous = connection.previous
-        connection.next = nil
-        connection.previous = nil
+        connections.remove(connection)
+        connectionClosed()
+    }
+
+    func remove(_ connection: HTTPConnection) {
+        httpConnections.remove(connection)
+        connectionClosed()
+    }
+
+    private func connectionClosed() {
         counters.connectionsOpen -= 1
-        if head == nil && httpHead == nil, let onIdle {
+        if connections.isEmpty && httpConnections.isEmpty, let onIdle {
             self.onIdle = nil
             onIdle()
         }
@@ -187,7 +191,7 @@ public final class Worker: @unchecked Sendable {
     /// The daemon is stopping: idle `mode http` connections close now, busy ones after their
     /// current response.
     private func drainHTTPConnections() {
-        var connection = httpHead
+        var connection = httpConnections.head
         while let current = connection {
             connection = current.next
             current.drain()
@@ -195,23 +199,9 @@ public final class Worker: @unchecked Sendable {
     }
 
     private func openHTTP(_ connection: HTTPConnection) {
-        connection.next = httpHead
-        httpHead?.previous = connection
-        httpHead = connection
+        httpConnections.insert(connection)
         counters.connectionsAccepted += 1
         counters.connectionsOpen += 1
         connection.start()
-    }
-
-    func remove(_ connection: HTTPConnection) {
-        if let previous = connection.previous { previous.next = connection.next } else { httpHead = connection.next }
-        connection.next?.previous = connection.previous
-        connection.next = nil
-        connection.previous = nil
-        counters.connectionsOpen -= 1
-        if head == nil && httpHead == nil, let onIdle {
-            self.onIdle = nil
-            onIdle()
-        }
     }
 }
