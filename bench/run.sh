@@ -14,9 +14,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 STAPLED_EXTRA_PACKAGES="hitch haproxy nginx wrk gcc libc6-dev ${STAPLED_EXTRA_PACKAGES:-}" scripts/install-deps.sh
 
-# BENCH_BUILD_FLAGS=--static-swift-stdlib measures the binary `make install` ships (no shared
-# Swift libraries to load: about 7 ms less from exec to the first handshake here).
-read -r -a build_flags <<<"${BENCH_BUILD_FLAGS:-}"
+# By default the binary measured is built as `make install` builds the one it ships:
+# --static-swift-stdlib (no shared Swift libraries to load at exec: about 7 ms less from exec to
+# the first handshake here). BENCH_BUILD_FLAGS= (empty) measures the dynamically linked build.
+BENCH_BUILD_FLAGS="${BENCH_BUILD_FLAGS---static-swift-stdlib}"
+read -r -a build_flags <<<"${BENCH_BUILD_FLAGS}"
 if [[ -z "${STAPLED_BIN:-}" ]]; then
     echo "bench: building stapled (release${BENCH_BUILD_FLAGS:+ $BENCH_BUILD_FLAGS})"
     ${SWIFT:-swift} build -c release --product stapled "${build_flags[@]}"

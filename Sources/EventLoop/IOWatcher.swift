@@ -29,14 +29,26 @@ public struct IOWatcher {
         if events != 0 { ev_io_stop(loop.raw, watcher) }
         events = newEvents
         guard newEvents != 0 else { return }
-        CStapledShims_ev_io_set(watcher, watcher.pointee.fd, newEvents)
+        // Not ev_io_set: that marks the descriptor as new and costs an epoll_ctl on every change.
+        CStapledShims_ev_io_modify(watcher, newEvents)
         ev_io_start(loop.raw, watcher)
     }
 
-    /// Points a stopped watcher at another descriptor (e.g. the next upstream server tried).
+    /// Points the watcher, stopped, at a new descriptor (a socket just created or accepted, e.g.
+    /// the next upstream server tried): libev registers it with epoll on the next start.
     public mutating func reset(fd: Int32, on loop: EventLoop) {
         update(events: 0, on: loop)
         CStapledShims_ev_io_set(watcher, fd, 0)
+    }
+
+    /// Points the watcher, stopped, at a descriptor another watcher of the same loop was watching
+    /// and that stayed open since (a kept upstream connection handed between a client connection
+    /// and the idle cache). libev's epoll registration carries over: starting it with the events
+    /// the other watcher had costs no system call. Never for a descriptor that was closed and
+    /// reopened in between: its number could name a socket epoll has never seen.
+    public mutating func adopt(fd: Int32, on loop: EventLoop) {
+        update(events: 0, on: loop)
+        CStapledShims_ev_io_adopt(watcher, fd)
     }
 
     /// Stops watching and frees the C memory; the watcher must not be used afterwards.

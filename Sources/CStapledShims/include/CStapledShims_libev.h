@@ -11,6 +11,15 @@ static inline void CStapledShims_ev_io_init(ev_io *w, CStapledShims_ev_io_cb cb,
     ev_io_init(w, cb, fd, events);
 }
 static inline void CStapledShims_ev_io_set(ev_io *w, int fd, int events) { ev_io_set(w, fd, events); }
+/* Changes the events of a stopped watcher without marking its descriptor as new (ev_io_set
+ * does, which makes libev re-register the descriptor with epoll on the next start). */
+static inline void CStapledShims_ev_io_modify(ev_io *w, int events) { ev_io_modify(w, events); }
+/* Points a stopped watcher at `fd`, which stays registered with the loop (another watcher had it
+ * and it was not closed since): no re-registration with epoll. */
+static inline void CStapledShims_ev_io_adopt(ev_io *w, int fd) {
+    w->fd = fd;
+    w->events &= ~EV__IOFDSET;
+}
 static inline void CStapledShims_ev_timer_init(ev_timer *w, CStapledShims_ev_timer_cb cb, double after, double repeat) {
     ev_timer_init(w, cb, after, repeat);
 }

@@ -123,3 +123,26 @@ public struct ResolveError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { "cannot resolve \(host): \(message)" }
 }
+
+/// A client's address as a connection keeps it: `sockaddr_in6` holds either family in 28 bytes,
+/// where `SocketAddress` carries a 128-byte `sockaddr_storage` (about 100 bytes less in every
+/// open connection). Rebuilt as a `SocketAddress` only when needed (logs, PROXY headers,
+/// `X-Forwarded-For`).
+struct PeerAddress {
+    private var raw = sockaddr_in6()
+    private var length: UInt8 = 0
+
+    init(_ address: SocketAddress) {
+        let count = min(Int(address.length), MemoryLayout<sockaddr_in6>.size)
+        length = UInt8(count)
+        withUnsafeMutableBytes(of: &raw) { target in
+            withUnsafeBytes(of: address.storage) { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source.prefix(count)))
+            }
+        }
+    }
+
+    var socketAddress: SocketAddress {
+        withUnsafePointer(to: raw) { SocketAddress(copying: $0, length: socklen_t(length)) }
+    }
+}

@@ -19,7 +19,9 @@ final class ClientConnection: ListedConnection {
     let frontend: FrontendRuntime
     let ssl: OpaquePointer
     let clientFD: Int32
-    let peer: SocketAddress
+    private let peerAddress: PeerAddress
+    /// The client's address (rebuilt from the compact copy: for logs and headers only).
+    var peer: SocketAddress { peerAddress.socketAddress }
     /// This worker's pool for the frontend's upstream (kept across a reload: the old generation's).
     let pool: UpstreamPool
     private(set) var upstreamFD: Int32 = -1
@@ -61,7 +63,7 @@ final class ClientConnection: ListedConnection {
         self.frontend = frontend
         self.ssl = ssl
         self.clientFD = fd
-        self.peer = peer
+        peerAddress = PeerAddress(peer)
         pool = worker.pool(for: frontend.upstream)
         lastActivity = worker.loop.now
         // The context pointer is set below, once `self` exists.

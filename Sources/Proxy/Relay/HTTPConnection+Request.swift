@@ -68,7 +68,7 @@ extension HTTPConnection {
         }
         let head: HTTPRequestHead
         do {
-            head = try parser.parseRequest(
+            head = try worker.headParser.parseRequest(
                 bytes, length: length, requestLineEnd: requestLineEnd, maxFields: settings.maxHeaders)
         } catch {
             refuse(error)
@@ -84,7 +84,7 @@ extension HTTPConnection {
         }
         let memory = toUpstream.take(from: buffers)
         var writer = HTTPHeadWriter(memory, capacity: buffers.capacity)
-        rewriter?.write(head, fields: parser.fields, bytes, into: &writer)
+        rewriter?.write(head, fields: worker.headParser.fields, bytes, into: &writer)
         guard !writer.overflowed else {
             refuse(.headTooLarge)
             return true

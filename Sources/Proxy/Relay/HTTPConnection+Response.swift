@@ -36,7 +36,7 @@ extension HTTPConnection {
         }
         let head: HTTPResponseHead
         do {
-            head = try parser.parseResponse(bytes, length: length, statusLineEnd: statusLineEnd, maxFields: 1000)
+            head = try worker.headParser.parseResponse(bytes, length: length, statusLineEnd: statusLineEnd, maxFields: 1000)
         } catch {
             invalidResponse(error.description)
             return true
@@ -117,7 +117,7 @@ extension HTTPConnection {
     ) -> Bool {
         let memory = toClient.take(from: buffers)
         var writer = HTTPHeadWriter(memory, capacity: buffers.capacity)
-        HTTPResponseRewriter.write(head, fields: parser.fields, bytes, plan: plan, into: &writer)
+        HTTPResponseRewriter.write(head, fields: worker.headParser.fields, bytes, plan: plan, into: &writer)
         guard !writer.overflowed else {
             toClient.release(to: buffers)
             invalidResponse("the rewritten response head does not fit the buffer")

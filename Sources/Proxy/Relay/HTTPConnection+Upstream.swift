@@ -113,13 +113,20 @@ extension HTTPConnection {
         upstreamEndReason = ""
         upstreamWriteFailed = false
         upstreamWriteShut = false
-        upstreamIO.reset(fd: fd, on: worker.loop)
+        if reused {
+            // The idle cache was watching it for readability, as this connection will: libev's
+            // registration stays, no epoll_ctl per request.
+            upstreamIO.adopt(fd: fd, on: worker.loop)
+        } else {
+            upstreamIO.reset(fd: fd, on: worker.loop)
+        }
     }
 
     /// Stops watching the upstream descriptor and ends its least-conn accounting; the descriptor
     /// stays open (the caller closes it or hands it to the pool).
     private func detachUpstream() {
-        upstreamIO.reset(fd: -1, on: worker.loop)
+        // Stopped only: the descriptor may go to the idle cache, which adopts its registration.
+        upstreamIO.update(events: 0, on: worker.loop)
         if server >= 0 { pool.requestFinished(server) }
         upstreamState = .none
     }

@@ -79,7 +79,9 @@ final class HTTPConnection: ListedConnection {
     let buffers: HTTPBufferSource
     let ssl: OpaquePointer
     let clientFD: Int32
-    let peer: SocketAddress
+    private let peerAddress: PeerAddress
+    /// The client's address (rebuilt from the compact copy: for logs and headers only).
+    var peer: SocketAddress { peerAddress.socketAddress }
     var phase = Phase.handshake
 
     var clientIO: IOWatcher
@@ -95,7 +97,6 @@ final class HTTPConnection: ListedConnection {
     /// Length of the request head kept in `toUpstream` to send again; 0: not kept.
     var replayLength = 0
 
-    var parser = HTTPHeadParser()
     var requestScanner = HTTPHeadScanner()
     var responseScanner = HTTPHeadScanner()
     /// The first bytes of a request head have arrived (leading empty lines skipped).
@@ -164,7 +165,7 @@ final class HTTPConnection: ListedConnection {
         self.settings = settings
         self.ssl = ssl
         self.clientFD = fd
-        self.peer = peer
+        peerAddress = PeerAddress(peer)
         pool = worker.pool(for: frontend.upstream)
         buffers = HTTPBufferSource(pool: worker.buffers, minimumCapacity: settings.maxRequestHeader)
         lastActivity = worker.loop.now

@@ -61,7 +61,8 @@ final class IdleConnectionCache {
         entry.fd = fd
         entry.server = server
         entry.since = loop.now
-        entry.io.reset(fd: fd, on: loop)
+        // The connection that hands it over was watching it on this loop: no new registration.
+        entry.io.adopt(fd: fd, on: loop)
         entry.io.update(events: IOWatcher.read, on: loop)
         entries.append(entry)
         if !timer.isActive { timer.start(after: timeout, on: loop) }

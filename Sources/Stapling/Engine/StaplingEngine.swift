@@ -16,6 +16,8 @@ public actor StaplingEngine {
     let logger: Logger
     var states: [String: CertificateStaplingState] = [:]
     var random = SystemRandomNumberGenerator()
+    /// The last cache write (each waits for the one before: writes land in fetch order).
+    var cacheWrite: Task<Void, Never>?
 
     public init(
         settings: StaplingEngineSettings, registry: StapleSlotRegistry, fetcher: OCSPFetchThreadPool, logger: Logger
@@ -77,10 +79,11 @@ public actor StaplingEngine {
         }
     }
 
-    /// Stops every scheduled refresh.
-    public func shutdown() {
+    /// Stops every scheduled refresh and waits for the cache writes under way.
+    public func shutdown() async {
         for state in states.values { state.task?.cancel() }
         fetcher.shutdown()
+        await cacheWrite?.value
     }
 
     /// The live state of every certificate, in no particular order.

@@ -117,6 +117,10 @@ public final class ServerContext: @unchecked Sendable {
             CStapledShims_SSL_MODE_RELEASE_BUFFERS() | CStapledShims_SSL_MODE_ENABLE_PARTIAL_WRITE()
                 | CStapledShims_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER())
         _ = CStapledShims_SSL_CTX_set_read_ahead(pointer, 1)
+        // One TLS 1.3 ticket per full handshake, not OpenSSL's default two: a client resumes one
+        // connection with it (a resumption hands out a fresh one), and each ticket costs an
+        // encryption, an HMAC and a record on every full handshake.
+        _ = SSL_CTX_set_num_tickets(pointer, 1)
         guard SSL_CTX_set_cipher_list(pointer, settings.ciphers) == 1 else {
             throw TLSError(
                 .invalidSetting, operation: "SSL_CTX_set_cipher_list",
