@@ -36,7 +36,8 @@ extension HTTPConnection {
         }
         let head: HTTPResponseHead
         do {
-            head = try worker.headParser.parseResponse(bytes, length: length, statusLineEnd: statusLineEnd, maxFields: 1000)
+            head = try worker.headParser.parseResponse(
+                bytes, length: length, statusLineEnd: statusLineEnd, maxFields: 1000)
         } catch {
             invalidResponse(error.description)
             return true
