@@ -2,31 +2,67 @@ import CStapledShims
 import Glibc
 
 /// A client's IP address as forwarding headers carry it: its bytes (an IPv4-mapped IPv6 address
-/// becomes the IPv4 address it maps) and its text. Computed once per connection.
-struct ClientAddress: Equatable {
-    /// 4 or 16 bytes.
-    let bytes: [UInt8]
-    /// `192.0.2.1` or `2001:db8::1` (no brackets).
-    let text: [UInt8]
+/// becomes the IPv4 address it maps) and its text. Held inline (no heap): it is built on the
+/// stack for each request rather than kept in every idle connection.
+struct ClientAddress {
+    /// The address bytes: the first `count`.
+    private var raw: (UInt64, UInt64) = (0, 0)
+    /// 4 or 16.
+    let count: Int
+    /// The text (`192.0.2.1` or `2001:db8::1`, no brackets): the first `textCount` bytes;
+    /// 48 bytes hold INET6_ADDRSTRLEN (46).
+    private var textRaw: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    let textCount: Int
 
-    var isIPv6: Bool { bytes.count == 16 }
+    var isIPv6: Bool { count == 16 }
 
     init(_ peer: SocketAddress) {
-        var bytes: [UInt8] = []
-        withUnsafeBytes(of: peer.storage) { raw in
-            if peer.family == AF_INET6 {
-                bytes = Array(raw[8..<24])  // sin6_addr
-                let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
-                if mapped { bytes = Array(bytes[12..<16]) }
-            } else {
-                bytes = Array(raw[4..<8])  // sin_addr
+        var raw: (UInt64, UInt64) = (0, 0)
+        var count = 4
+        withUnsafeBytes(of: peer.storage) { source in
+            withUnsafeMutableBytes(of: &raw) { target in
+                if peer.family == AF_INET6 {
+                    let address = source[8..<24]  // sin6_addr
+                    let mapped =
+                        address.prefix(10).allSatisfy { $0 == 0 } && source[18] == 0xFF && source[19] == 0xFF
+                    if mapped {
+                        target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[20..<24]))
+                    } else {
+                        target.copyMemory(from: UnsafeRawBufferPointer(rebasing: address))
+                        count = 16
+                    }
+                } else {
+                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[4..<8]))  // sin_addr
+                }
             }
         }
-        self.bytes = bytes
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        bytes.withUnsafeBytes { source in
-            _ = inet_ntop(bytes.count == 4 ? AF_INET : AF_INET6, source.baseAddress, &buffer, socklen_t(buffer.count))
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        let family = count == 4 ? AF_INET : AF_INET6
+        withUnsafeBytes(of: raw) { source in
+            withUnsafeMutableBytes(of: &text) { target in
+                _ = inet_ntop(
+                    family, source.baseAddress, target.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    socklen_t(target.count))
+            }
         }
-        text = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        self.raw = raw
+        self.count = count
+        textRaw = text
+        textCount = withUnsafeBytes(of: text) { $0.firstIndex(of: 0) ?? $0.count }
     }
+
+    /// Calls `body` with the address bytes.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: raw) { body(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+    }
+
+    /// Calls `body` with the text.
+    func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeBytes(of: textRaw) {
+            body(UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self).prefix(textCount)))
+        }
+    }
+
+    var bytes: [UInt8] { withBytes { Array($0) } }
+    var text: [UInt8] { withText { Array($0) } }
 }

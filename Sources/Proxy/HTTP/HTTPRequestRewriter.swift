@@ -65,7 +65,7 @@ struct HTTPRequestRewriter {
         if clientIsTrusted && appendValues(of: .xForwardedFor, fields, bytes, into: &writer) {
             writer.append(", ")
         }
-        writer.append(client.text)
+        client.withText { writer.append($0, 0..<$0.count) }
         writer.append("\r\nX-Forwarded-Proto: https\r\n")
         let host = head.hostField.map { fields[$0].valueStart..<fields[$0].valueEnd }
         if let host, !host.isEmpty {
@@ -90,11 +90,11 @@ struct HTTPRequestRewriter {
     ) {
         if client.isIPv6 {
             writer.append("for=\"[")
-            writer.append(client.text)
+            client.withText { writer.append($0, 0..<$0.count) }
             writer.append("]\"")
         } else {
             writer.append("for=")
-            writer.append(client.text)
+            client.withText { writer.append($0, 0..<$0.count) }
         }
         if let host, !host.isEmpty {
             // Host bytes never include '"' or '\' (see HTTPSyntax.isHostByte): no escaping needed.

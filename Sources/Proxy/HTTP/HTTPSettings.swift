@@ -29,7 +29,7 @@ public struct HTTPSettings: Sendable, Equatable {
     public func trusts(_ peer: SocketAddress) -> Bool {
         guard !trustedProxies.isEmpty else { return false }
         let address = ClientAddress(peer)
-        return trustedProxies.contains { $0.contains(address.bytes) }
+        return address.withBytes { bytes in trustedProxies.contains { $0.contains(bytes) } }
     }
 }
 
@@ -47,6 +47,10 @@ public struct TrustedNetwork: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `address` (4 or 16 bytes; IPv4-mapped IPv6 already unmapped) is in this network.
     func contains(_ address: [UInt8]) -> Bool {
+        address.withUnsafeBytes { contains($0) }
+    }
+
+    func contains(_ address: UnsafeRawBufferPointer) -> Bool {
         guard address.count == bytes.count else { return false }
         var remaining = prefixLength
         for index in bytes.indices where remaining > 0 {

@@ -74,17 +74,21 @@ extension HTTPConnection {
             refuse(error)
             return true
         }
-        if rewriter == nil {
-            let serverName = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map {
+        // Built for each request, on the stack: an idle connection keeps none of it. The TLS
+        // server name is copied only for a request without Host (HTTP/1.0).
+        let serverName =
+            head.hostField != nil
+            ? nil
+            : SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map {
                 Array(UnsafeRawBufferPointer(start: $0, count: strlen($0)))
             }
-            rewriter = HTTPRequestRewriter(
-                client: ClientAddress(peer), clientIsTrusted: settings.trusts(peer),
-                addsForwarded: settings.addsForwarded, serverName: serverName ?? [])
-        }
+        let client = peer
+        let rewriter = HTTPRequestRewriter(
+            client: ClientAddress(client), clientIsTrusted: settings.trusts(client),
+            addsForwarded: settings.addsForwarded, serverName: serverName ?? [])
         let memory = toUpstream.take(from: buffers)
         var writer = HTTPHeadWriter(memory, capacity: buffers.capacity)
-        rewriter?.write(head, fields: worker.headParser.fields, bytes, into: &writer)
+        rewriter.write(head, fields: worker.headParser.fields, bytes, into: &writer)
         guard !writer.overflowed else {
             refuse(.headTooLarge)
             return true

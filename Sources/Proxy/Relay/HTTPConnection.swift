@@ -102,8 +102,6 @@ final class HTTPConnection: ListedConnection {
     /// The first bytes of a request head have arrived (leading empty lines skipped).
     var headStarted = false
     var requestLineChecked = false
-    /// Built on the first request: the client's address text and whether it is trusted.
-    var rewriter: HTTPRequestRewriter?
 
     // The current exchange.
     var requestState = RequestState.head
