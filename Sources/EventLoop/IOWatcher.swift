@@ -18,7 +18,15 @@ public struct IOWatcher {
     public static let write = CStapledShims_EV_WRITE()
 
     public init(fd: Int32, callback: Callback, context: UnsafeMutableRawPointer? = nil) {
-        watcher = .allocate(capacity: 1)
+        self.init(at: .allocate(capacity: 1), fd: fd, callback: callback, context: context)
+    }
+
+    /// A watcher in memory the caller owns (see `ConnectionWatchers`): stop it with `stop(on:)`,
+    /// never `deallocate(on:)`.
+    public init(
+        at memory: UnsafeMutablePointer<ev_io>, fd: Int32, callback: Callback, context: UnsafeMutableRawPointer?
+    ) {
+        watcher = memory
         CStapledShims_ev_io_init(watcher, callback, fd, 0)
         watcher.pointee.data = context
     }
@@ -51,6 +59,11 @@ public struct IOWatcher {
         CStapledShims_ev_io_adopt(watcher, fd)
     }
 
+    /// Stops watching.
+    public mutating func stop(on loop: EventLoop) {
+        update(events: 0, on: loop)
+    }
+
     /// Stops watching and frees the C memory; the watcher must not be used afterwards.
     public mutating func deallocate(on loop: EventLoop) {
         update(events: 0, on: loop)
@@ -71,7 +84,13 @@ public struct TimerWatcher {
     public let watcher: UnsafeMutablePointer<ev_timer>
 
     public init(callback: Callback, context: UnsafeMutableRawPointer? = nil) {
-        watcher = .allocate(capacity: 1)
+        self.init(at: .allocate(capacity: 1), callback: callback, context: context)
+    }
+
+    /// A timer in memory the caller owns (see `ConnectionWatchers`): stop it with `stop(on:)`,
+    /// never `deallocate(on:)`.
+    public init(at memory: UnsafeMutablePointer<ev_timer>, callback: Callback, context: UnsafeMutableRawPointer?) {
+        watcher = memory
         CStapledShims_ev_timer_init(watcher, callback, 0, 0)
         watcher.pointee.data = context
     }
@@ -97,5 +116,50 @@ public struct TimerWatcher {
     @inline(__always)
     public static func context(of watcher: UnsafeMutablePointer<ev_timer>?) -> UnsafeMutableRawPointer? {
         watcher?.pointee.data
+    }
+}
+
+/// The watchers of one proxied connection (client descriptor, upstream descriptor, one timer)
+/// in a single allocation: one malloc per connection instead of three (32 bytes less per
+/// connection with glibc's malloc, and two fewer calls per accept).
+public struct ConnectionWatchers {
+    public var client: IOWatcher
+    public var upstream: IOWatcher
+    public let timer: TimerWatcher
+
+    private static let ioStride = MemoryLayout<ev_io>.stride
+    private static let byteCount = 2 * ioStride + MemoryLayout<ev_timer>.stride
+
+    /// Every watcher's context is `context` (the connection), set later with `setContext`.
+    public init(
+        clientFD: Int32, client clientCallback: IOWatcher.Callback, upstream upstreamCallback: IOWatcher.Callback,
+        timer timerCallback: TimerWatcher.Callback
+    ) {
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: Self.byteCount,
+            alignment: max(MemoryLayout<ev_io>.alignment, MemoryLayout<ev_timer>.alignment))
+        client = IOWatcher(
+            at: memory.bindMemory(to: ev_io.self, capacity: 1), fd: clientFD, callback: clientCallback, context: nil)
+        upstream = IOWatcher(
+            at: (memory + Self.ioStride).bindMemory(to: ev_io.self, capacity: 1), fd: -1, callback: upstreamCallback,
+            context: nil)
+        timer = TimerWatcher(
+            at: (memory + 2 * Self.ioStride).bindMemory(to: ev_timer.self, capacity: 1), callback: timerCallback,
+            context: nil)
+    }
+
+    /// The pointer each callback reads back (`IOWatcher.context(of:)`).
+    public func setContext(_ context: UnsafeMutableRawPointer) {
+        client.watcher.pointee.data = context
+        upstream.watcher.pointee.data = context
+        timer.watcher.pointee.data = context
+    }
+
+    /// Stops all three and frees their memory; none may be used afterwards.
+    public mutating func deallocate(on loop: EventLoop) {
+        client.stop(on: loop)
+        upstream.stop(on: loop)
+        timer.stop(on: loop)
+        UnsafeMutableRawPointer(client.watcher).deallocate()
     }
 }

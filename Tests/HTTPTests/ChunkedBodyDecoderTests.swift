@@ -76,9 +76,9 @@ import Testing
     }
 
     @Test func sizeLineLengthIsBounded() {
-        let long = String(repeating: "0", count: ChunkedBodyDecoder.lineLimit + 1) + "\r\n"
+        let long = String(repeating: "0", count: Int(ChunkedBodyDecoder.lineLimit) + 1) + "\r\n"
         #expect(Self.decode(Array(long.utf8)).error == .invalidChunkSize)
-        let longExtension = "1;" + String(repeating: "a", count: ChunkedBodyDecoder.lineLimit) + "\r\n"
+        let longExtension = "1;" + String(repeating: "a", count: Int(ChunkedBodyDecoder.lineLimit)) + "\r\n"
         #expect(Self.decode(Array(longExtension.utf8)).error == .invalidChunkExtension)
     }
 }

@@ -22,14 +22,16 @@ struct ChunkedBodyDecoder: Equatable {
     }
 
     /// Bytes of chunk-size line or trailer section allowed before it counts as an attack.
-    static let lineLimit = 4096
-    static let trailerLimit = 16 * 1024
+    static let lineLimit: Int16 = 4096
+    static let trailerLimit: Int16 = 16 * 1024
 
-    private var state = State.size
-    private var digits = 0
+    // Field order and widths keep the decoder at 16 bytes (two of them sit in every HTTP
+    // connection): the counters are bounded by the limits above.
     private var size = 0
-    private var lineLength = 0
-    private var trailerLength = 0
+    private var state = State.size
+    private var digits: Int16 = 0
+    private var lineLength: Int16 = 0
+    private var trailerLength: Int16 = 0
 
     /// The last chunk and the trailer section have been read.
     var isComplete: Bool { state == .done }

@@ -31,9 +31,7 @@ final class ClientConnection: ListedConnection {
     private var tried: [Int] = []
     private(set) var phase = Phase.handshake
 
-    private var clientIO: IOWatcher
-    private var upstreamIO: IOWatcher
-    private let timer: TimerWatcher
+    private var watchers: ConnectionWatchers
     private var lastActivity: Double
 
     /// Bytes read from the client, waiting for the upstream; and the reverse.
@@ -67,19 +65,16 @@ final class ClientConnection: ListedConnection {
         pool = worker.pool(for: frontend.upstream)
         lastActivity = worker.loop.now
         // The context pointer is set below, once `self` exists.
-        clientIO = IOWatcher(fd: fd, callback: ClientConnection.clientEvent)
-        upstreamIO = IOWatcher(fd: -1, callback: ClientConnection.upstreamEvent)
-        timer = TimerWatcher(callback: ClientConnection.timerEvent)
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        clientIO.watcher.pointee.data = me
-        upstreamIO.watcher.pointee.data = me
-        timer.watcher.pointee.data = me
+        watchers = ConnectionWatchers(
+            clientFD: fd, client: ClientConnection.clientEvent, upstream: ClientConnection.upstreamEvent,
+            timer: ClientConnection.timerEvent)
+        watchers.setContext(Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// Starts the handshake: waits for the ClientHello under the handshake timeout.
     func start() {
-        timer.start(after: frontend.handshakeTimeout, on: worker.loop)
-        clientIO.update(events: IOWatcher.read, on: worker.loop)
+        watchers.timer.start(after: frontend.handshakeTimeout, on: worker.loop)
+        watchers.client.update(events: IOWatcher.read, on: worker.loop)
     }
 
     // MARK: - Event entry points (C callbacks → methods; no allocation)
@@ -122,7 +117,7 @@ final class ClientConnection: ListedConnection {
             relay()
         case .connecting, .closed:
             // Nothing is read from the client until the upstream is connected.
-            clientIO.update(events: 0, on: worker.loop)
+            watchers.client.update(events: 0, on: worker.loop)
         }
     }
 
@@ -154,7 +149,7 @@ final class ClientConnection: ListedConnection {
                 worker.logger.debug("idle timeout", metadata: ["frontend": "\(frontend.name)", "client": "\(peer)"])
                 close()
             } else {
-                timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
+                watchers.timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
             }
         case .closed:
             break
@@ -169,12 +164,12 @@ final class ClientConnection: ListedConnection {
         {
         case .done:
             phase = .connecting
-            clientIO.update(events: 0, on: worker.loop)
+            watchers.client.update(events: 0, on: worker.loop)
             connect()
         case .wantRead:
-            clientIO.update(events: IOWatcher.read, on: worker.loop)
+            watchers.client.update(events: IOWatcher.read, on: worker.loop)
         case .wantWrite:
-            clientIO.update(events: IOWatcher.write, on: worker.loop)
+            watchers.client.update(events: IOWatcher.write, on: worker.loop)
         case .failed:
             close()
         }
@@ -203,9 +198,9 @@ final class ClientConnection: ListedConnection {
                 upstreamFD = fd
                 server = index
                 pool.requestStarted(index)
-                upstreamIO.reset(fd: fd, on: worker.loop)
-                upstreamIO.update(events: IOWatcher.write, on: worker.loop)
-                timer.start(after: frontend.connectTimeout, on: worker.loop)
+                watchers.upstream.reset(fd: fd, on: worker.loop)
+                watchers.upstream.update(events: IOWatcher.write, on: worker.loop)
+                watchers.timer.start(after: frontend.connectTimeout, on: worker.loop)
                 return
             }
             let reason = String(cString: strerror(errno))
@@ -230,17 +225,17 @@ final class ClientConnection: ListedConnection {
         }
         pool.connectSucceeded(server)
         phase = .relaying
-        timer.start(after: frontend.idleTimeout, on: worker.loop)
+        watchers.timer.start(after: frontend.idleTimeout, on: worker.loop)
         if let version = frontend.upstream.sendProxy { queueProxyHeader(version) }
         relay()
     }
 
     /// The connect to `server` failed or timed out: counts it against the server, then tries the next.
     private func connectFailed(reason: String) {
-        upstreamIO.update(events: 0, on: worker.loop)
+        watchers.upstream.update(events: 0, on: worker.loop)
         Glibc.close(upstreamFD)
         upstreamFD = -1
-        timer.stop(on: worker.loop)
+        watchers.timer.stop(on: worker.loop)
         let failed = server
         server = -1
         pool.requestFinished(failed)
@@ -474,8 +469,8 @@ final class ClientConnection: ListedConnection {
         var upstream: Int32 = 0
         if !upstreamEOF && toClient.isEmpty && !upstreamReadReady { upstream |= IOWatcher.read }
         if !toUpstream.isEmpty && !upstreamWriteReady { upstream |= IOWatcher.write }
-        clientIO.update(events: client, on: worker.loop)
-        upstreamIO.update(events: upstream, on: worker.loop)
+        watchers.client.update(events: client, on: worker.loop)
+        watchers.upstream.update(events: upstream, on: worker.loop)
     }
 
     // MARK: - Close
@@ -489,9 +484,7 @@ final class ClientConnection: ListedConnection {
             _ = SSL_shutdown(ssl)  // Best effort close_notify; never blocks (non-blocking socket).
         }
         phase = .closed
-        clientIO.deallocate(on: loop)
-        upstreamIO.deallocate(on: loop)
-        timer.deallocate(on: loop)
+        watchers.deallocate(on: loop)
         toUpstream.release(to: worker.buffers)
         toClient.release(to: worker.buffers)
         SSL_free(ssl)

@@ -18,9 +18,9 @@ extension HTTPConnection {
             arm(.requestHead, after: settings.requestTimeout)
             pump()
         case .wantRead:
-            clientIO.update(events: IOWatcher.read, on: worker.loop)
+            watchers.client.update(events: IOWatcher.read, on: worker.loop)
         case .wantWrite:
-            clientIO.update(events: IOWatcher.write, on: worker.loop)
+            watchers.client.update(events: IOWatcher.write, on: worker.loop)
         case .failed:
             close(notify: false)
         }

@@ -116,9 +116,9 @@ extension HTTPConnection {
         if reused {
             // The idle cache was watching it for readability, as this connection will: libev's
             // registration stays, no epoll_ctl per request.
-            upstreamIO.adopt(fd: fd, on: worker.loop)
+            watchers.upstream.adopt(fd: fd, on: worker.loop)
         } else {
-            upstreamIO.reset(fd: fd, on: worker.loop)
+            watchers.upstream.reset(fd: fd, on: worker.loop)
         }
     }
 
@@ -126,7 +126,7 @@ extension HTTPConnection {
     /// stays open (the caller closes it or hands it to the pool).
     private func detachUpstream() {
         // Stopped only: the descriptor may go to the idle cache, which adopts its registration.
-        upstreamIO.update(events: 0, on: worker.loop)
+        watchers.upstream.update(events: 0, on: worker.loop)
         if server >= 0 { pool.requestFinished(server) }
         upstreamState = .none
     }

@@ -74,7 +74,8 @@ final class HTTPConnection: ListedConnection {
 
     unowned(unsafe) let worker: Worker
     let frontend: FrontendRuntime
-    let settings: HTTPSettings
+    /// The frontend's `mode http` settings (read from it, not copied into every connection).
+    var settings: HTTPSettings { frontend.http ?? HTTPSettings() }
     let pool: UpstreamPool
     let buffers: HTTPBufferSource
     let ssl: OpaquePointer
@@ -84,9 +85,7 @@ final class HTTPConnection: ListedConnection {
     var peer: SocketAddress { peerAddress.socketAddress }
     var phase = Phase.handshake
 
-    var clientIO: IOWatcher
-    var upstreamIO: IOWatcher
-    let timer: TimerWatcher
+    var watchers: ConnectionWatchers
     var wait = Wait.handshake
     var lastActivity: Double
 
@@ -155,32 +154,28 @@ final class HTTPConnection: ListedConnection {
     unowned(unsafe) var previous: HTTPConnection?
 
     init(
-        worker: Worker, frontend: FrontendRuntime, settings: HTTPSettings, ssl: OpaquePointer, fd: Int32,
+        worker: Worker, frontend: FrontendRuntime, ssl: OpaquePointer, fd: Int32,
         peer: SocketAddress
     ) {
         self.worker = worker
         self.frontend = frontend
-        self.settings = settings
         self.ssl = ssl
         self.clientFD = fd
         peerAddress = PeerAddress(peer)
         pool = worker.pool(for: frontend.upstream)
-        buffers = HTTPBufferSource(pool: worker.buffers, minimumCapacity: settings.maxRequestHeader)
+        buffers = HTTPBufferSource(pool: worker.buffers, minimumCapacity: frontend.http?.maxRequestHeader ?? 0)
         lastActivity = worker.loop.now
         // The context pointer is set below, once `self` exists.
-        clientIO = IOWatcher(fd: fd, callback: HTTPConnection.clientEvent)
-        upstreamIO = IOWatcher(fd: -1, callback: HTTPConnection.upstreamEvent)
-        timer = TimerWatcher(callback: HTTPConnection.timerEvent)
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        clientIO.watcher.pointee.data = me
-        upstreamIO.watcher.pointee.data = me
-        timer.watcher.pointee.data = me
+        watchers = ConnectionWatchers(
+            clientFD: fd, client: HTTPConnection.clientEvent, upstream: HTTPConnection.upstreamEvent,
+            timer: HTTPConnection.timerEvent)
+        watchers.setContext(Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// Starts the handshake: waits for the ClientHello under the handshake timeout.
     func start() {
         arm(.handshake, after: frontend.handshakeTimeout)
-        clientIO.update(events: IOWatcher.read, on: worker.loop)
+        watchers.client.update(events: IOWatcher.read, on: worker.loop)
     }
 
     var isOpen: Bool { phase != .closed }
@@ -241,7 +236,7 @@ final class HTTPConnection: ListedConnection {
     /// Waits for `kind` from now: the timer fires after `seconds`.
     func arm(_ kind: Wait, after seconds: Double) {
         wait = kind
-        timer.start(after: seconds, on: worker.loop)
+        watchers.timer.start(after: seconds, on: worker.loop)
     }
 
     private func timerFired() {
@@ -263,7 +258,7 @@ final class HTTPConnection: ListedConnection {
             pump()
         case .keepAlive:
             guard idle >= frontend.idleTimeout else {
-                timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
+                watchers.timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
                 return
             }
             beginClosing()
@@ -277,7 +272,7 @@ final class HTTPConnection: ListedConnection {
             pump()
         case .activity:
             guard idle >= frontend.idleTimeout else {
-                timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
+                watchers.timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
                 return
             }
             worker.logger.debug(
@@ -312,8 +307,8 @@ final class HTTPConnection: ListedConnection {
         case .none:
             break
         }
-        clientIO.update(events: client, on: worker.loop)
-        upstreamIO.update(events: upstream, on: worker.loop)
+        watchers.client.update(events: client, on: worker.loop)
+        watchers.upstream.update(events: upstream, on: worker.loop)
     }
 
     // MARK: - Close
@@ -348,9 +343,7 @@ final class HTTPConnection: ListedConnection {
             _ = SSL_shutdown(ssl)  // Never blocks (non-blocking socket).
         }
         phase = .closed
-        clientIO.deallocate(on: loop)
-        upstreamIO.deallocate(on: loop)
-        timer.deallocate(on: loop)
+        watchers.deallocate(on: loop)
         clientIn.release(to: buffers)
         upstreamIn.release(to: buffers)
         toUpstream.release(to: buffers)

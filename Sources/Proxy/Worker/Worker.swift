@@ -163,8 +163,8 @@ public final class Worker: @unchecked Sendable {
         SSL_set_fd(ssl, fd)
         SSL_set_accept_state(ssl)
         ClientConnection.prepareClientSocket(fd)
-        if let http = frontend.http {
-            openHTTP(HTTPConnection(worker: self, frontend: frontend, settings: http, ssl: ssl, fd: fd, peer: peer))
+        if frontend.http != nil {
+            openHTTP(HTTPConnection(worker: self, frontend: frontend, ssl: ssl, fd: fd, peer: peer))
             return
         }
         let connection = ClientConnection(worker: self, frontend: frontend, ssl: ssl, fd: fd, peer: peer)
