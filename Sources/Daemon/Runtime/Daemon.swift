@@ -75,12 +75,15 @@ public final class Daemon {
             return 1
         }
         logListening(generation, only: nil)
-        let summary = settleStaples(of: generation, phase: "start-up")
-        for (index, worker) in workers.enumerated() {
-            for (socket, frontend) in listeners.listeners(of: generation, worker: index) {
-                worker.listen(on: socket, frontend: frontend)
+        // The workers start accepting as soon as the staples are settled; the summary for the
+        // log and systemd is gathered after that, off the path to the first handshake.
+        let summary = settleStaples(of: generation, phase: "start-up") {
+            for (index, worker) in workers.enumerated() {
+                for (socket, frontend) in listeners.listeners(of: generation, worker: index) {
+                    worker.listen(on: socket, frontend: frontend)
+                }
+                worker.start()
             }
-            worker.start()
         }
         startHealthChecks(for: generation, previous: nil)
         startWatchdog()
@@ -101,8 +104,9 @@ public final class Daemon {
     }
 
     /// Gets the first staple of every new certificate (cache or fetch) within `startup_wait`,
-    /// Must-Staple ones first, so the first handshakes are stapled. Returns the one-line summary.
-    func settleStaples(of generation: Generation, phase: String) -> String {
+    /// Must-Staple ones first, so the first handshakes are stapled; then runs `settled`. Returns
+    /// the one-line summary.
+    func settleStaples(of generation: Generation, phase: String, then settled: () -> Void = {}) -> String {
         let engine = self.engine
         let targets = generation.targets
         let wait = generation.config.stapling.startupWait.seconds
@@ -119,6 +123,7 @@ public final class Daemon {
                 "\(phase) wait for first staples ended; serving now, fetches continue in the background",
                 metadata: ["startup_wait": "\(wait)s"])
         }
+        settled()
         let statuses = BlockingWait.value(timeout: 2, tickEvery: interval, tick: ping) { await engine.statuses() } ?? []
         let summary = StaplingSummary(statuses).line
         logger.notice("stapling: \(summary)")
