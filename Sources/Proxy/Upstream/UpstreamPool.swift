@@ -176,7 +176,8 @@ public final class UpstreamPool {
 
     /// Keeps `fd` (a connection to `server` whose last response completed) for reuse, or closes it:
     /// when keep-alive is off, the pool is retired, or the server is no longer up. Beyond
-    /// `keepalive` idle connections, the oldest is closed.
+    /// `keepalive` idle connections, the oldest is closed. `fd` must have been watched on this
+    /// worker's loop and stay open since: its epoll registration carries over (`IOWatcher.adopt`).
     public func keepIdle(fd: Int32, server: Int) {
         guard let idle, !isRetired, upstream.servers[server].isUp(at: clock) else {
             Glibc.close(fd)
