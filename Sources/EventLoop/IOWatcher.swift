@@ -66,7 +66,7 @@ public struct IOWatcher {
 
     /// Stops watching and frees the C memory; the watcher must not be used afterwards.
     public mutating func deallocate(on loop: EventLoop) {
-        update(events: 0, on: loop)
+        stop(on: loop)
         watcher.deallocate()
     }
 
@@ -130,7 +130,8 @@ public struct ConnectionWatchers {
     private static let ioStride = MemoryLayout<ev_io>.stride
     private static let byteCount = 2 * ioStride + MemoryLayout<ev_timer>.stride
 
-    /// Every watcher's context is `context` (the connection), set later with `setContext`.
+    /// The context pointer of all three is set afterwards with `setContext` (the connection that
+    /// owns them does not exist yet while its stored properties are initialized).
     public init(
         clientFD: Int32, client clientCallback: IOWatcher.Callback, upstream upstreamCallback: IOWatcher.Callback,
         timer timerCallback: TimerWatcher.Callback

@@ -28,7 +28,12 @@ public struct HTTPSettings: Sendable, Equatable {
     /// Whether `peer` is in one of the trusted networks.
     public func trusts(_ peer: SocketAddress) -> Bool {
         guard !trustedProxies.isEmpty else { return false }
-        let address = ClientAddress(peer)
+        return trusts(ClientAddress(peer))
+    }
+
+    /// Whether `address` is in one of the trusted networks.
+    func trusts(_ address: ClientAddress) -> Bool {
+        guard !trustedProxies.isEmpty else { return false }
         return address.withBytes { bytes in trustedProxies.contains { $0.contains(bytes) } }
     }
 }

@@ -82,9 +82,9 @@ extension HTTPConnection {
             : SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name).map {
                 Array(UnsafeRawBufferPointer(start: $0, count: strlen($0)))
             }
-        let client = peer
+        let client = ClientAddress(peer)
         let rewriter = HTTPRequestRewriter(
-            client: ClientAddress(client), clientIsTrusted: settings.trusts(client),
+            client: client, clientIsTrusted: settings.trusts(client),
             addsForwarded: settings.addsForwarded, serverName: serverName ?? [])
         let memory = toUpstream.take(from: buffers)
         var writer = HTTPHeadWriter(memory, capacity: buffers.capacity)
