@@ -70,7 +70,7 @@ extension StaplingIntegration {
 
             // And so does naming the issuer with `issuer FILE;`.
             var withIssuer = leafOnly
-            withIssuer.block = ["issuer \(StapledConfigFile.quoted(world.pki.intermediate.certificatePath));"]
+            withIssuer.block = ["issuer \(StapledConfigText.quoted(world.pki.intermediate.certificatePath));"]
             let named = try world.check(world.config([withIssuer]))
             #expect(named.status == 0, "\(named.stdout)\(named.stderr)")
             #expect(

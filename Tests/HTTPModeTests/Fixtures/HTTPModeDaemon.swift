@@ -19,30 +19,20 @@ final class HTTPModeDaemon {
         directory = try TemporaryDirectory(prefix: "stapled-http")
         var lines = [
             "workers \(workers);",
-            "stapling {", "    cache_dir \(Self.quoted(directory.file("ocsp-cache")));", "}",
+            "stapling {", "    cache_dir \(StapledConfigText.quoted(directory.file("ocsp-cache")));", "}",
             "upstream app {",
         ]
         lines += upstreamPorts.map { "    server 127.0.0.1:\($0);" }
         lines += upstream.map { "    " + $0 }
         lines += [
             "}", "frontend web {", "    listen 127.0.0.1:0;", "    mode http;", "    upstream app;",
-            "    certificate \(Self.quoted(pki.leaf.chainPath)) \(Self.quoted(pki.leaf.keyPath));",
+            "    certificate \(StapledConfigText.quoted(pki.leaf.chainPath)) \(StapledConfigText.quoted(pki.leaf.keyPath));",
         ]
         lines += frontend.map { "    " + $0 }
         lines.append("}")
         let configPath = try directory.write(lines.joined(separator: "\n") + "\n", to: "stapled.conf")
-        child = try ChildProcess.start([try StapledBinary.path(), "-c", configPath, "--log-level", "debug"])
-        do {
-            try child.waitForOutput(containing: " notice ready ", timeout: .seconds(30))
-            let line = try child.waitForOutput(containing: " info listening address=", timeout: .seconds(1))
-            guard let port = Self.listeningPort(in: line) else {
-                throw TestSupportError(.protocolViolation, "stapled listening line", "no port in: \(line)")
-            }
-            self.port = port
-        } catch {
-            _ = try? child.stop(grace: .seconds(1))
-            throw error
-        }
+        child = try ChildProcess.startStapled(["-c", configPath, "--log-level", "debug"])
+        port = try child.listeningPort(frontend: "web")
     }
 
     /// A TLS connection to the frontend (SNI `a.test`, verified, offering h2 and http/1.1).
@@ -67,15 +57,4 @@ final class HTTPModeDaemon {
     func stop() throws -> Int32 { try child.stop(grace: .seconds(10)) }
 
     deinit { _ = try? child.stop(grace: .seconds(3)) }
-
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }
-
-    static func listeningPort(in line: String) -> UInt16? {
-        for field in line.split(separator: " ") where field.hasPrefix("address=") {
-            return field.split(separator: ":").last.flatMap { UInt16($0) }
-        }
-        return nil
-    }
 }

@@ -24,20 +24,18 @@ struct StapledConfigFile {
         var lines = [
             "workers \(workers);",
             "stapling {",
-            "    cache_dir \(Self.quoted(cacheDirectory));",
+            "    cache_dir \(StapledConfigText.quoted(cacheDirectory));",
             "}",
             "upstream app {",
         ]
         lines += upstreamPorts.map { "    server 127.0.0.1:\($0);" }
         lines += ["}", "frontend \(Self.frontendName) {", "    listen 127.0.0.1:0;", "    upstream app;"]
-        lines += certificates.map { "    certificate \(Self.quoted($0.chain)) \(Self.quoted($0.key));" }
+        lines += certificates.map {
+            "    certificate \(StapledConfigText.quoted($0.chain)) \(StapledConfigText.quoted($0.key));"
+        }
         lines += frontendDirectives.map { "    " + $0 }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A double-quoted config word (paths from the temp dir may contain anything).
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }
 }

@@ -21,19 +21,9 @@ final class StapledProcess {
     init(_ config: StapledConfigFile, logLevel: String = "debug", startTimeout: Duration = .seconds(30)) throws {
         directory = try TemporaryDirectory(prefix: "stapled-it")
         configPath = try directory.write(config.text(cacheDirectory: directory.file("ocsp-cache")), to: "stapled.conf")
-        child = try ChildProcess.start([try StapledBinary.path(), "-c", configPath, "--log-level", logLevel])
-        do {
-            try child.waitForOutput(containing: " notice ready ", timeout: startTimeout)
-            let line = try child.waitForOutput(containing: " info listening address=", timeout: .seconds(1))
-            guard line.hasSuffix("frontend=\(StapledConfigFile.frontendName)"), let port = Self.listeningPort(in: line)
-            else {
-                throw TestSupportError(.protocolViolation, "stapled listening line", "no port in: \(line)")
-            }
-            self.port = port
-        } catch {
-            _ = try? child.stop(grace: .seconds(1))
-            throw error
-        }
+        child = try ChildProcess.startStapled(
+            ["-c", configPath, "--log-level", logLevel], readyTimeout: startTimeout)
+        port = try child.listeningPort(frontend: StapledConfigFile.frontendName)
     }
 
     /// Waits until the log (after byte `offset`) has a line containing `needle`; returns the line.
@@ -69,12 +59,4 @@ final class StapledProcess {
     }
 
     deinit { _ = try? child.stop(grace: .seconds(3)) }
-
-    /// `… info listening address=127.0.0.1:38351 frontend=web` → 38351.
-    static func listeningPort(in line: String) -> UInt16? {
-        for field in line.split(separator: " ") where field.hasPrefix("address=") {
-            return field.split(separator: ":").last.flatMap { UInt16($0) }
-        }
-        return nil
-    }
 }

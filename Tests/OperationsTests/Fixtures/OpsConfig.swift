@@ -1,3 +1,5 @@
+import TestSupport
+
 /// A stapled config for one test: one upstream, frontends on `127.0.0.1:0` (or a given address),
 /// and a `stapling { }` block that always sets `cache_dir` (never the system default).
 struct OpsConfig {
@@ -31,18 +33,19 @@ struct OpsConfig {
             "shutdown_timeout \(shutdownTimeout);",
         ]
         lines += topLevel
-        lines += ["stapling {", "    cache_dir \(Self.quoted(cacheDirectory));"]
+        lines += ["stapling {", "    cache_dir \(StapledConfigText.quoted(cacheDirectory));"]
         lines += stapling.map { "    \($0)" }
         lines += ["}", "upstream app {", "    server 127.0.0.1:\(upstreamPort);", "}"]
         for frontend in frontends {
             lines += ["frontend \(frontend.name) {", "    listen \(frontend.listen);", "    upstream app;"]
             for certificate in frontend.certificates {
-                lines.append("    certificate \(Self.quoted(certificate.chain)) \(Self.quoted(certificate.key));")
+                lines.append(
+                    "    certificate \(StapledConfigText.quoted(certificate.chain)) \(StapledConfigText.quoted(certificate.key));"
+                )
             }
             lines.append("}")
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func quoted(_ path: String) -> String { "\"\(path)\"" }
 }

@@ -11,20 +11,8 @@ final class FaultDaemon {
 
     /// Starts `stapled -c configPath` and waits at most `readyTimeout` for `notice ready`.
     init(configPath: String, readyTimeout: Duration = .seconds(30)) throws {
-        process = try ChildProcess.start([try StapledBinary.path(), "-c", configPath])
-        do {
-            try process.waitForOutput(containing: " notice ready", timeout: readyTimeout)
-            let listening = LogLine(try process.waitForOutput(containing: " info listening ", timeout: .seconds(1)))
-            guard let address = listening["address"],
-                let port = address.split(separator: ":").last.flatMap({ UInt16($0) })
-            else {
-                throw TestSupportError(.protocolViolation, "stapled start", "no port in \(listening)")
-            }
-            self.port = port
-        } catch {
-            _ = try? process.stop(grace: .seconds(2))
-            throw error
-        }
+        process = try ChildProcess.startStapled(["-c", configPath], readyTimeout: readyTimeout)
+        port = try process.listeningPort(frontend: "web")
     }
 
     /// Every log line so far.

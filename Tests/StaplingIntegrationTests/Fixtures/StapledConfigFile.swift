@@ -47,14 +47,15 @@ struct StapledConfigFile {
             "log_level info;",
             "shutdown_timeout 1s;",
             "stapling {",
-            "    cache_dir \(Self.quoted(cacheDirectory));",
+            "    cache_dir \(StapledConfigText.quoted(cacheDirectory));",
         ]
         lines += stapling.map { "    \($0)" }
         lines += ["}", "upstream app {", "    server 127.0.0.1:\(upstreamPort);", "}"]
         for frontend in frontends {
             lines += ["frontend \(frontend.name) {", "    listen 127.0.0.1:0;", "    upstream app;"]
             for certificate in frontend.certificates {
-                let head = "    certificate \(Self.quoted(certificate.chainPath)) \(Self.quoted(certificate.keyPath))"
+                let head =
+                    "    certificate \(StapledConfigText.quoted(certificate.chainPath)) \(StapledConfigText.quoted(certificate.keyPath))"
                 if let block = certificate.block {
                     lines += [head + " {"] + block.map { "        \($0)" } + ["    }"]
                 } else {
@@ -67,5 +68,4 @@ struct StapledConfigFile {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func quoted(_ path: String) -> String { "\"\(path)\"" }
 }

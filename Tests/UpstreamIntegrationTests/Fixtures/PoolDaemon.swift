@@ -15,24 +15,19 @@ final class PoolDaemon {
     init(workers: Int = 1, upstream: [String], frontend: [String] = [], pki: PoolPKI) throws {
         directory = try TemporaryDirectory(prefix: "pool-it")
         let text =
-            (["workers \(workers);", "stapling {", "    cache_dir \(Self.quoted(directory.file("ocsp")));", "}"]
+            ([
+                "workers \(workers);", "stapling {",
+                "    cache_dir \(StapledConfigText.quoted(directory.file("ocsp")));", "}",
+            ]
             + ["upstream app {"] + upstream.map { "    " + $0 } + ["}"]
             + ["frontend web {", "    listen 127.0.0.1:0;", "    mode tcp;", "    upstream app;"]
-            + ["    certificate \(Self.quoted(pki.leaf.chainPath)) \(Self.quoted(pki.leaf.keyPath));"]
+            + [
+                "    certificate \(StapledConfigText.quoted(pki.leaf.chainPath)) \(StapledConfigText.quoted(pki.leaf.keyPath));"
+            ]
             + frontend.map { "    " + $0 } + ["}"]).joined(separator: "\n") + "\n"
         let path = try directory.write(text, to: "stapled.conf")
-        child = try ChildProcess.start([try StapledBinary.path(), "-c", path, "--log-level", "debug"])
-        do {
-            try child.waitForOutput(containing: " notice ready ", timeout: .seconds(30))
-            let line = try child.waitForOutput(containing: " info listening address=", timeout: .seconds(1))
-            guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("address=") }),
-                let port = field.split(separator: ":").last.flatMap({ UInt16($0) })
-            else { throw TestSupportError(.protocolViolation, "stapled listening line", "no port in: \(line)") }
-            self.port = port
-        } catch {
-            _ = try? child.stop(grace: .seconds(1))
-            throw error
-        }
+        child = try ChildProcess.startStapled(["-c", path, "--log-level", "debug"])
+        port = try child.listeningPort(frontend: "web")
     }
 
     var log: String { child.stderr }
@@ -45,28 +40,12 @@ final class PoolDaemon {
     func waitForLog(containing needles: [String], after offset: Int = 0, timeout: Duration = .seconds(10)) throws
         -> String
     {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while true {
-            let bytes = Array(child.contents(of: .stderr).utf8)
-            let text = offset < bytes.count ? String(decoding: bytes[offset...], as: UTF8.self) : ""
-            if let line = text.split(separator: "\n").first(where: { line in needles.allSatisfy { line.contains($0) } })
-            {
-                return String(line)
-            }
-            guard ContinuousClock.now < deadline, child.isRunning else {
-                throw TestSupportError(
-                    .timedOut, "waitForLog(\(needles))", "not seen after \(timeout)\n\(child.outputTail())")
-            }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        try child.waitForLine(containingAll: needles, after: offset, timeout: timeout)
     }
 
     /// Log lines after `offset` that contain every one of `needles`.
     func logLines(containing needles: [String], after offset: Int = 0) -> [String] {
-        let bytes = Array(child.contents(of: .stderr).utf8)
-        guard offset < bytes.count else { return [] }
-        return String(decoding: bytes[offset...], as: UTF8.self).split(separator: "\n").map(String.init)
-            .filter { line in needles.allSatisfy { line.contains($0) } }
+        child.lines(containingAll: needles, after: offset)
     }
 
     /// SIGHUP with the config unchanged; waits for `reloaded`.
@@ -81,7 +60,4 @@ final class PoolDaemon {
 
     deinit { _ = try? child.stop(grace: .seconds(3)) }
 
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }
 }
