@@ -1,6 +1,7 @@
-import Stapling
 import TestSupport
 import Testing
+
+@testable import Stapling
 
 #if canImport(Glibc)
     import Glibc
@@ -18,9 +19,13 @@ struct OCSPFetchThreadPoolTests {
             answer: ScriptedHTTPServer.response(headers: ["Cache-Control: max-age=5"], body: body))
         let pool = OCSPFetchThreadPool(threads: 2)
         defer { pool.shutdown() }
+        #expect(pool.threadCount == 0)  // Threads start on demand.
         let response = try await pool.fetch(url: server.url, request: request, settings: .test).response()
         #expect(response.body == body)
         #expect(response.maxAge == 5)
+        // One fetch after another needs one thread: the first stays and takes the second.
+        _ = try await pool.fetch(url: server.url, request: request, settings: .test).response()
+        #expect(pool.threadCount == 1)
     }
 
     @Test func concurrencyIsBoundedByTheThreadCount() async throws {
@@ -28,8 +33,10 @@ struct OCSPFetchThreadPoolTests {
         let answer = ScriptedHTTPServer.response(body: body)
         let server = try ScriptedHTTPServer { _, stream in
             inFlight.enter()
-            defer { inFlight.leave() }
             usleep(300_000)
+            // Before the answer: once it is out, the same fetch thread may connect again before
+            // this handler thread runs another instruction.
+            inFlight.leave()
             try stream.write(answer)
         }
         let pool = OCSPFetchThreadPool(threads: 2)
@@ -47,6 +54,7 @@ struct OCSPFetchThreadPoolTests {
         }
         #expect(results == Array(repeating: true, count: 6))
         #expect(inFlight.maximum == 2)
+        #expect(pool.threadCount == 2)
         #expect(server.requests.count == 6)
     }
 

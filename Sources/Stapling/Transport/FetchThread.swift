@@ -18,9 +18,16 @@ enum FetchThread {
     private static let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { argument in
         guard let argument else { return nil }
         let context = Unmanaged<Context>.fromOpaque(argument).takeRetainedValue()
-        while let job = context.queue.next() {
-            guard job.start() else { continue }
-            job.finish(context.client.fetch(url: job.url, request: job.der, settings: job.settings))
+        let queue = context.queue
+        queue.becomeIdle()
+        while let job = queue.next() {
+            guard job.start() else {
+                queue.becomeIdle()
+                continue
+            }
+            let outcome = context.client.fetch(url: job.url, request: job.der, settings: job.settings)
+            queue.becomeIdle()
+            job.finish(outcome)
         }
         return nil
     }

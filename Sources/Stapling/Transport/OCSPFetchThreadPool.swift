@@ -1,26 +1,28 @@
 import Glibc
 import Synchronization
 
-/// A fixed set of dedicated threads that run OCSP fetches, so that blocking network I/O never
-/// happens on an event loop nor on Swift's cooperative pool.
+/// Dedicated threads that run OCSP fetches, so that blocking network I/O never happens on an
+/// event loop nor on Swift's cooperative pool.
 ///
-/// At most `threads` fetches run at once; further ones wait in a FIFO queue. A task cancelled
-/// while its fetch is still queued gets `.cancelled` at once; a fetch already running finishes
-/// within its total timeout. The threads block every signal (the daemon's signals are handled by
-/// its control loop) and live until `shutdown()` or the pool's release.
+/// At most `threads` fetches run at once; further ones wait in a FIFO queue. A thread is started
+/// when a fetch finds none idle, up to `threads`, and then stays (so a daemon with one certificate
+/// runs one, and start-up does not wait for threads it will not use). A task cancelled while its
+/// fetch is still queued gets `.cancelled` at once; a fetch already running finishes within its
+/// total timeout. The threads block every signal (the daemon's signals are handled by its control
+/// loop) and live until `shutdown()` or the pool's release.
 public final class OCSPFetchThreadPool: Sendable {
     private let client: OCSPHTTPClient
     private let queue: FetchQueue
 
-    /// Starts `threads` fetch threads (at least one) that fetch with `client`.
+    /// A pool of at most `threads` fetch threads (at least one) that fetch with `client`; none
+    /// runs before the first fetch.
     public init(threads: Int, client: OCSPHTTPClient = OCSPHTTPClient()) {
         self.client = client
-        let count = max(1, threads)
-        queue = FetchQueue(threadCount: count)
-        for _ in 0..<count {
-            FetchThread.start(queue: queue, client: client)
-        }
+        queue = FetchQueue(maxThreads: max(1, threads))
     }
+
+    /// The threads started so far.
+    var threadCount: Int { queue.threadCount }
 
     /// Dropping the pool shuts it down.
     deinit { shutdown() }
@@ -35,8 +37,11 @@ public final class OCSPFetchThreadPool: Sendable {
         let job = FetchJob(url: url, der: der, settings: settings)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if job.enqueue(continuation) && !queue.submit(job) {
-                    job.finish(.failure(job.error(.poolShutDown)))
+                guard job.enqueue(continuation) else { return }
+                switch queue.submit(job) {
+                case .refused: job.finish(.failure(job.error(.poolShutDown)))
+                case .queued: break
+                case .queuedWithNewThread: FetchThread.start(queue: queue, client: client)
                 }
             }
         } onCancel: {
@@ -134,36 +139,59 @@ final class FetchJob: Sendable {
 }
 
 /// The pool's FIFO of jobs: a `Mutex`-guarded array and a counting semaphore that wakes one
-/// thread per job (and every thread at shutdown).
+/// thread per job (and every thread at shutdown). It also decides when the pool needs another
+/// thread: a job that finds fewer idle threads than queued jobs gets one, up to the maximum.
 final class FetchQueue: Sendable {
+    enum Submission: Equatable {
+        case refused
+        case queued
+        /// Queued, and the caller must start a thread (it is already counted).
+        case queuedWithNewThread
+    }
+
     private struct State {
         var jobs: [FetchJob] = []
         var isShutDown = false
+        var threads = 0
+        /// Threads waiting for a job in `next()` or on their way there.
+        var idle = 0
     }
 
     private let state = Mutex(State())
     private let available = CountingSemaphore()
-    private let threadCount: Int
+    private let maxThreads: Int
 
-    init(threadCount: Int) { self.threadCount = threadCount }
+    init(maxThreads: Int) { self.maxThreads = maxThreads }
 
-    /// Appends `job`; `false` if the pool is shut down.
-    func submit(_ job: FetchJob) -> Bool {
-        let accepted = state.withLock { state in
-            guard !state.isShutDown else { return false }
+    var threadCount: Int { state.withLock { $0.threads } }
+
+    /// Appends `job`, unless the pool is shut down.
+    func submit(_ job: FetchJob) -> Submission {
+        let submission = state.withLock { state -> Submission in
+            guard !state.isShutDown else { return .refused }
             state.jobs.append(job)
-            return true
+            guard state.jobs.count > state.idle && state.threads < maxThreads else { return .queued }
+            state.threads += 1
+            return .queuedWithNewThread
         }
-        if accepted { available.signal() }
-        return accepted
+        if submission != .refused { available.signal() }
+        return submission
     }
 
-    /// Blocks until a job is available; `nil` once the pool is shut down.
+    /// Counts the calling thread as idle: it is about to call `next()`. A thread says so before it
+    /// hands a result back, so that the caller's next fetch finds it instead of starting another.
+    func becomeIdle() { state.withLock { $0.idle += 1 } }
+
+    /// Blocks until a job is available (the caller counted itself idle first); `nil` once the pool
+    /// is shut down.
     func next() -> FetchJob? {
         while true {
             available.wait()
             let (job, stop) = state.withLock { state -> (FetchJob?, Bool) in
-                if !state.jobs.isEmpty { return (state.jobs.removeFirst(), false) }
+                if !state.jobs.isEmpty {
+                    state.idle -= 1
+                    return (state.jobs.removeFirst(), false)
+                }
                 return (nil, state.isShutDown)
             }
             if let job { return job }
@@ -173,13 +201,13 @@ final class FetchQueue: Sendable {
 
     /// Marks the queue shut down, wakes every thread and returns the jobs that never started.
     func shutDown() -> [FetchJob] {
-        let pending = state.withLock { state -> [FetchJob] in
-            guard !state.isShutDown else { return [] }
+        let (pending, threads) = state.withLock { state -> ([FetchJob], Int) in
+            guard !state.isShutDown else { return ([], 0) }
             state.isShutDown = true
             defer { state.jobs.removeAll() }
-            return state.jobs
+            return (state.jobs, state.threads)
         }
-        for _ in 0..<threadCount { available.signal() }
+        for _ in 0..<threads { available.signal() }
         return pending
     }
 }
