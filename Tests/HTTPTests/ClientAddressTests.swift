@@ -2,6 +2,10 @@ import Testing
 
 @testable import Proxy
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The client address forwarding headers carry, held inline: bytes and text for IPv4, IPv6 (the
 /// longest text included) and IPv4-mapped IPv6, which is forwarded as the IPv4 address it maps.
 @Suite("Client address")
@@ -24,6 +28,26 @@ struct ClientAddressTests {
         #expect(address.bytes == bytes)
         #expect(address.isIPv6 == (bytes.count == 16))
         #expect(String(decoding: address.text, as: UTF8.self) == text)
+    }
+
+    @Test("IPv4 text is what inet_ntop writes, for every value of every byte")
+    func dottedQuadMatchesInetNtop() throws {
+        for value in 0...255 {
+            let octet = UInt8(value)
+            for bytes in [[octet, 0, 0, 0], [0, octet, 255, 9], [10, 99, octet, 100], [255, 255, 1, octet]] {
+                let literal = bytes.map(String.init).joined(separator: ".")
+                let peer = try #require(SocketAddress(ipLiteral: literal, port: 1))
+                var buffer = [UInt8](repeating: 0, count: 16)
+                var raw = bytes
+                buffer.withUnsafeMutableBytes { target in
+                    _ = inet_ntop(AF_INET, &raw, target.baseAddress?.assumingMemoryBound(to: CChar.self), 16)
+                }
+                let expected = String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+                let text = String(decoding: ClientAddress(peer).text, as: UTF8.self)
+                #expect(text == expected, "\(bytes)")
+                #expect(text == literal)
+            }
+        }
     }
 
     @Test("trusted networks match the unmapped address")

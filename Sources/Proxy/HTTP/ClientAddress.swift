@@ -37,18 +37,46 @@ struct ClientAddress {
             }
         }
         var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
-        let family = count == 4 ? AF_INET : AF_INET6
-        withUnsafeBytes(of: raw) { source in
+        let textCount = withUnsafeBytes(of: raw) { source in
             withUnsafeMutableBytes(of: &text) { target in
+                if count == 4 { return Self.writeDottedQuad(source, into: target) }
                 _ = inet_ntop(
-                    family, source.baseAddress, target.baseAddress?.assumingMemoryBound(to: CChar.self),
+                    AF_INET6, source.baseAddress, target.baseAddress?.assumingMemoryBound(to: CChar.self),
                     socklen_t(target.count))
+                return target.firstIndex(of: 0) ?? target.count
             }
         }
         self.raw = raw
         self.count = count
         textRaw = text
-        textCount = withUnsafeBytes(of: text) { $0.firstIndex(of: 0) ?? $0.count }
+        self.textCount = textCount
+    }
+
+    /// Writes the first four bytes of `address` as `a.b.c.d` into `target` (at least 15 bytes);
+    /// returns the length. What `inet_ntop(AF_INET)` writes, without its trip through `sprintf`
+    /// (a third of the instructions `mode http` spent on a request's addressing).
+    private static func writeDottedQuad(_ address: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer)
+        -> Int
+    {
+        var length = 0
+        for index in 0..<4 {
+            if index > 0 {
+                target[length] = UInt8(ascii: ".")
+                length += 1
+            }
+            let value = address[index]
+            if value >= 100 {
+                target[length] = UInt8(ascii: "0") + value / 100
+                length += 1
+            }
+            if value >= 10 {
+                target[length] = UInt8(ascii: "0") + value / 10 % 10
+                length += 1
+            }
+            target[length] = UInt8(ascii: "0") + value % 10
+            length += 1
+        }
+        return length
     }
 
     /// Calls `body` with the address bytes.

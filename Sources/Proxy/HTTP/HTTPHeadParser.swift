@@ -53,7 +53,15 @@ struct HTTPHeadParser {
         i += 1
         while HTTPSyntax.isWhitespace(bytes[i]) { i += 1 }
         let valueStart = i
-        var valueEnd = i
+        // Eight bytes at a time while none is a control byte (the line's CR is one, so this stops
+        // before it); the word holding one is checked byte by byte below.
+        if let base = bytes.baseAddress {
+            while i + 8 <= bytes.count,
+                !HTTPSyntax.hasControlByte(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            {
+                i += 8
+            }
+        }
         while true {
             let byte = bytes[i]
             if byte == HTTPSyntax.cr {
@@ -65,8 +73,9 @@ struct HTTPHeadParser {
                 throw .controlCharacter
             }
             i += 1
-            if !HTTPSyntax.isWhitespace(byte) { valueEnd = i }
         }
+        var valueEnd = i
+        while valueEnd > valueStart && HTTPSyntax.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
         index = i + 2
         return HTTPField(
             name: HTTPFieldName.classify(bytes, lineStart, nameEnd), lineStart: lineStart, nameEnd: nameEnd,

@@ -46,6 +46,19 @@ enum HTTPSyntax {
         byte >= 0x20 ? byte != 0x7F : byte == tab
     }
 
+    /// Whether any of the eight bytes of `word` is a control byte: below 0x20 (HTAB, CR and LF
+    /// included) or DEL. Bytes from 0x80 (obs-text) are not. Exact for the word as a whole (SWAR:
+    /// a byte below n sets its high bit in `(x - n·ones) & ~x`; only which byte can be wrong).
+    @inline(__always)
+    static func hasControlByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (word &- ones &* 0x20) & ~word & highs
+        let delta = word ^ (ones &* 0x7F)
+        let del = (delta &- ones) & ~delta & highs
+        return below | del != 0
+    }
+
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
 
