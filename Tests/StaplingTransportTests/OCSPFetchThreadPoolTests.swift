@@ -88,4 +88,32 @@ struct OCSPFetchThreadPoolTests {
         #expect(error.reason == .poolShutDown)
         pool.shutdown()  // idempotent
     }
+
+    /// When the pool asks for a thread: a job that finds fewer idle threads than queued jobs, up
+    /// to the maximum; a thread that could not be started is taken back, and with none left the
+    /// queued jobs come back to be failed. (That a thread done with a fetch takes the caller's
+    /// next one is `fetchesOnThePoolAndResumesTheCaller`.)
+    @Test func threadsAreAskedForOnDemandAndTakenBackWhenTheyCannotStart() {
+        func job() -> FetchJob { FetchJob(url: "http://127.0.0.1:9/", der: [], settings: .test) }
+
+        let queue = FetchQueue(maxThreads: 2)
+        let first = job()
+        #expect(queue.submit(first) == .queuedWithNewThread)
+        // pthread_create failed: nobody runs the job, so it comes back.
+        #expect(queue.threadDidNotStart().map { ObjectIdentifier($0) } == [ObjectIdentifier(first)])
+        #expect(queue.threadCount == 0)
+
+        #expect(queue.submit(job()) == .queuedWithNewThread)
+        #expect(queue.submit(job()) == .queuedWithNewThread)  // two queued, none idle
+        #expect(queue.threadCount == 2)
+        #expect(queue.threadDidNotStart().isEmpty)  // the other thread will take both
+        #expect(queue.threadCount == 1)
+
+        let capped = FetchQueue(maxThreads: 1)
+        #expect(capped.submit(job()) == .queuedWithNewThread)
+        #expect(capped.submit(job()) == .queued)
+
+        _ = queue.shutDown()
+        _ = capped.shutDown()
+    }
 }

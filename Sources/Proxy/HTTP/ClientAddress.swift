@@ -54,7 +54,7 @@ struct ClientAddress {
 
     /// Writes the first four bytes of `address` as `a.b.c.d` into `target` (at least 15 bytes);
     /// returns the length. What `inet_ntop(AF_INET)` writes, without its trip through `sprintf`
-    /// (a third of the instructions `mode http` spent on a request's addressing).
+    /// (1.3k instructions, about 4 % of a `mode http` request's user-space work).
     private static func writeDottedQuad(_ address: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer)
         -> Int
     {

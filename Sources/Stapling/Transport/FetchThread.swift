@@ -33,8 +33,8 @@ enum FetchThread {
     }
 
     /// Starts a detached thread with every signal blocked (set before creation, so there is no
-    /// window in which a process signal could land on it).
-    static func start(queue: FetchQueue, client: OCSPHTTPClient) {
+    /// window in which a process signal could land on it). Returns nil, or why it could not.
+    static func start(queue: FetchQueue, client: OCSPHTTPClient) -> String? {
         let context = Unmanaged.passRetained(Context(queue: queue, client: client)).toOpaque()
         var all = sigset_t()
         var previous = sigset_t()
@@ -43,11 +43,11 @@ enum FetchThread {
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, entry, context)
         pthread_sigmask(SIG_SETMASK, &previous, nil)
-        if status == 0 {
-            pthread_detach(thread)
-        } else {
+        guard status == 0 else {
             Unmanaged<Context>.fromOpaque(context).release()
-            fatalError("pthread_create for the OCSP fetch pool failed: \(String(cString: strerror(status)))")
+            return "pthread_create: \(String(cString: strerror(status)))"
         }
+        pthread_detach(thread)
+        return nil
     }
 }

@@ -41,7 +41,14 @@ public final class OCSPFetchThreadPool: Sendable {
                 switch queue.submit(job) {
                 case .refused: job.finish(.failure(job.error(.poolShutDown)))
                 case .queued: break
-                case .queuedWithNewThread: FetchThread.start(queue: queue, client: client)
+                case .queuedWithNewThread:
+                    // Out of threads (RLIMIT_NPROC, memory): the threads already running take the
+                    // job; with none, it fails like any fetch and the engine retries it later.
+                    if let failure = FetchThread.start(queue: queue, client: client) {
+                        for stranded in queue.threadDidNotStart() {
+                            stranded.finish(.failure(stranded.error(.noFetchThread(failure))))
+                        }
+                    }
                 }
             }
         } onCancel: {
@@ -176,6 +183,17 @@ final class FetchQueue: Sendable {
         }
         if submission != .refused { available.signal() }
         return submission
+    }
+
+    /// Takes back the count of a thread that `submit` asked for but could not be started. With no
+    /// thread left to run them, returns the queued jobs (removed); otherwise nothing.
+    func threadDidNotStart() -> [FetchJob] {
+        state.withLock { state in
+            state.threads -= 1
+            guard state.threads == 0 else { return [] }
+            defer { state.jobs.removeAll() }
+            return state.jobs
+        }
     }
 
     /// Counts the calling thread as idle: it is about to call `next()`. A thread says so before it

@@ -42,6 +42,8 @@ public struct OCSPTransportError: Error, Sendable, CustomStringConvertible {
         case cancelled
         /// The fetch thread pool was shut down.
         case poolShutDown
+        /// No fetch thread could be started (`pthread_create` failed) and none runs.
+        case noFetchThread(String)
 
         public var description: String {
             switch self {
@@ -60,6 +62,7 @@ public struct OCSPTransportError: Error, Sendable, CustomStringConvertible {
             case .malformedResponse(let message): return "malformed HTTP response: \(message)"
             case .cancelled: return "cancelled"
             case .poolShutDown: return "the fetch thread pool is shut down"
+            case .noFetchThread(let message): return "cannot start a fetch thread: \(message)"
             }
         }
     }
