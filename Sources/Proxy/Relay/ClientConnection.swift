@@ -16,6 +16,10 @@ final class ClientConnection: ListedConnection {
     enum Phase { case handshake, connecting, relaying, closed }
 
     unowned(unsafe) let worker: Worker
+    /// The worker's loop and buffer pool, held here so the relay path reaches them through `self`
+    /// (no retain and release around each use, as going through the unowned `worker` costs).
+    private let loop: EventLoop
+    private let buffers: BufferPool
     let frontend: FrontendRuntime
     let ssl: OpaquePointer
     let clientFD: Int32
@@ -58,12 +62,14 @@ final class ClientConnection: ListedConnection {
 
     init(worker: Worker, frontend: FrontendRuntime, ssl: OpaquePointer, fd: Int32, peer: SocketAddress) {
         self.worker = worker
+        loop = worker.loop
+        buffers = worker.buffers
         self.frontend = frontend
         self.ssl = ssl
         self.clientFD = fd
         peerAddress = PeerAddress(peer)
         pool = worker.pool(for: frontend.upstream)
-        lastActivity = worker.loop.now
+        lastActivity = loop.now
         // The context pointer is set below, once `self` exists.
         watchers = ConnectionWatchers(
             clientFD: fd, client: ClientConnection.clientEvent, upstream: ClientConnection.upstreamEvent,
@@ -73,8 +79,8 @@ final class ClientConnection: ListedConnection {
 
     /// Starts the handshake: waits for the ClientHello under the handshake timeout.
     func start() {
-        watchers.timer.start(after: frontend.handshakeTimeout, on: worker.loop)
-        watchers.client.update(events: IOWatcher.read, on: worker.loop)
+        watchers.timer.start(after: frontend.handshakeTimeout, on: loop)
+        watchers.client.update(events: IOWatcher.read, on: loop)
     }
 
     // MARK: - Event entry points (C callbacks → methods; no allocation)
@@ -95,7 +101,7 @@ final class ClientConnection: ListedConnection {
     }
 
     private func clientReady(_ events: Int32) {
-        lastActivity = worker.loop.now
+        lastActivity = loop.now
         switch phase {
         case .handshake:
             handshake()
@@ -117,12 +123,12 @@ final class ClientConnection: ListedConnection {
             relay()
         case .connecting, .closed:
             // Nothing is read from the client until the upstream is connected.
-            watchers.client.update(events: 0, on: worker.loop)
+            watchers.client.update(events: 0, on: loop)
         }
     }
 
     private func upstreamReady(_ events: Int32) {
-        lastActivity = worker.loop.now
+        lastActivity = loop.now
         switch phase {
         case .connecting:
             finishConnect()
@@ -144,12 +150,12 @@ final class ClientConnection: ListedConnection {
         case .connecting:
             connectFailed(reason: "connect timeout after \(frontend.connectTimeout)s")
         case .relaying:
-            let idle = worker.loop.now - lastActivity
+            let idle = loop.now - lastActivity
             if idle >= frontend.idleTimeout {
                 worker.logger.debug("idle timeout", metadata: ["frontend": "\(frontend.name)", "client": "\(peer)"])
                 close()
             } else {
-                watchers.timer.start(after: frontend.idleTimeout - idle, on: worker.loop)
+                watchers.timer.start(after: frontend.idleTimeout - idle, on: loop)
             }
         case .closed:
             break
@@ -164,12 +170,12 @@ final class ClientConnection: ListedConnection {
         {
         case .done:
             phase = .connecting
-            watchers.client.update(events: 0, on: worker.loop)
+            watchers.client.update(events: 0, on: loop)
             connect()
         case .wantRead:
-            watchers.client.update(events: IOWatcher.read, on: worker.loop)
+            watchers.client.update(events: IOWatcher.read, on: loop)
         case .wantWrite:
-            watchers.client.update(events: IOWatcher.write, on: worker.loop)
+            watchers.client.update(events: IOWatcher.write, on: loop)
         case .failed:
             close()
         }
@@ -198,9 +204,9 @@ final class ClientConnection: ListedConnection {
                 upstreamFD = fd
                 server = index
                 pool.requestStarted(index)
-                watchers.upstream.reset(fd: fd, on: worker.loop)
-                watchers.upstream.update(events: IOWatcher.write, on: worker.loop)
-                watchers.timer.start(after: frontend.connectTimeout, on: worker.loop)
+                watchers.upstream.reset(fd: fd, on: loop)
+                watchers.upstream.update(events: IOWatcher.write, on: loop)
+                watchers.timer.start(after: frontend.connectTimeout, on: loop)
                 return
             }
             let reason = String(cString: strerror(errno))
@@ -225,17 +231,17 @@ final class ClientConnection: ListedConnection {
         }
         pool.connectSucceeded(server)
         phase = .relaying
-        watchers.timer.start(after: frontend.idleTimeout, on: worker.loop)
+        watchers.timer.start(after: frontend.idleTimeout, on: loop)
         if let version = frontend.upstream.sendProxy { queueProxyHeader(version) }
         relay()
     }
 
     /// The connect to `server` failed or timed out: counts it against the server, then tries the next.
     private func connectFailed(reason: String) {
-        watchers.upstream.update(events: 0, on: worker.loop)
+        watchers.upstream.update(events: 0, on: loop)
         Glibc.close(upstreamFD)
         upstreamFD = -1
-        watchers.timer.stop(on: worker.loop)
+        watchers.timer.stop(on: loop)
         let failed = server
         server = -1
         pool.requestFinished(failed)
@@ -256,11 +262,11 @@ final class ClientConnection: ListedConnection {
         // Without the local address (it cannot really fail on a connected socket) the header says so.
         let local =
             named == 0 ? SocketAddress(storage: storage, length: length) : SocketAddress(storage: .init(), length: 0)
-        let memory = toUpstream.memory ?? worker.buffers.take()
+        let memory = toUpstream.memory ?? buffers.take()
         toUpstream.memory = memory
         let written = ProxyProtocolHeader.write(
             version, source: peer, destination: local, tls: ProxyProtocolHeader.TLSFacts(ssl: ssl),
-            into: UnsafeMutableRawBufferPointer(start: memory, count: worker.buffers.bufferSize))
+            into: UnsafeMutableRawBufferPointer(start: memory, count: buffers.bufferSize))
         toUpstream.start = 0
         toUpstream.end = written ?? 0
     }
@@ -289,7 +295,7 @@ final class ClientConnection: ListedConnection {
 
     /// Moves as many bytes as possible both ways, then watches exactly the events still needed.
     private func relay() {
-        let pool = worker.buffers
+        let pool = buffers
         var progressed = true
         while progressed && phase == .relaying {
             progressed = false
@@ -469,8 +475,8 @@ final class ClientConnection: ListedConnection {
         var upstream: Int32 = 0
         if !upstreamEOF && toClient.isEmpty && !upstreamReadReady { upstream |= IOWatcher.read }
         if !toUpstream.isEmpty && !upstreamWriteReady { upstream |= IOWatcher.write }
-        watchers.client.update(events: client, on: worker.loop)
-        watchers.upstream.update(events: upstream, on: worker.loop)
+        watchers.client.update(events: client, on: loop)
+        watchers.upstream.update(events: upstream, on: loop)
     }
 
     // MARK: - Close
@@ -478,15 +484,14 @@ final class ClientConnection: ListedConnection {
     /// Closes both sides, frees everything, and leaves the worker's list. Safe to call twice.
     func close() {
         guard phase != .closed else { return }
-        let loop = worker.loop
         if !clientWriteShut && phase == .relaying {
             ERR_clear_error()
             _ = SSL_shutdown(ssl)  // Best effort close_notify; never blocks (non-blocking socket).
         }
         phase = .closed
         watchers.deallocate(on: loop)
-        toUpstream.release(to: worker.buffers)
-        toClient.release(to: worker.buffers)
+        toUpstream.release(to: buffers)
+        toClient.release(to: buffers)
         SSL_free(ssl)
         ERR_clear_error()
         Glibc.close(clientFD)
