@@ -1,4 +1,3 @@
-import CStapledShims
 import EventLoop
 import Glibc
 import Logging
@@ -63,17 +62,14 @@ final class HealthProbe {
 
     private func begin() {
         guard stage == .idle else { return }  // the previous check is still within its timeout
-        let address = target.address
-        fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | CStapledShims_SOCK_NONBLOCK_CLOEXEC(), 0)
-        guard fd >= 0 else {
-            record(passed: false, reason: "socket: \(String(cString: strerror(errno)))")
+        switch TCPSocket.startConnect(to: target.address) {
+        case .started(let fd):
+            self.fd = fd
+        case .noSocket(let reason):
+            record(passed: false, reason: "socket: \(reason)")
             return
-        }
-        let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
-        guard result == 0 || errno == EINPROGRESS else {
-            let reason = "connect: \(String(cString: strerror(errno)))"
-            closeSocket()
-            record(passed: false, reason: reason)
+        case .failed(let reason):
+            record(passed: false, reason: "connect: \(reason)")
             return
         }
         stage = .connecting

@@ -188,19 +188,8 @@ final class ClientConnection: ListedConnection {
     private func connect() {
         let servers = frontend.upstream.servers
         while let index = pool.nextServer(excluding: tried) {
-            let address = servers[index].address
-            let fd = socket(
-                address.family,
-                Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            if fd < 0 {
-                // Out of descriptors here, not the server's fault: not counted against it.
-                logConnectFailure(server: index, reason: String(cString: strerror(errno)))
-                tried.append(index)
-                continue
-            }
-            Self.setNoDelay(fd)
-            let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
-            if result == 0 || errno == EINPROGRESS {
+            switch TCPSocket.startConnect(to: servers[index].address) {
+            case .started(let fd):
                 upstreamFD = fd
                 server = index
                 pool.requestStarted(index)
@@ -208,11 +197,12 @@ final class ClientConnection: ListedConnection {
                 watchers.upstream.update(events: IOWatcher.write, on: loop)
                 watchers.timer.start(after: frontend.connectTimeout, on: loop)
                 return
+            case .noSocket(let reason):
+                logConnectFailure(server: index, reason: reason)
+            case .failed(let reason):
+                pool.connectFailed(index)
+                logConnectFailure(server: index, reason: reason)
             }
-            let reason = String(cString: strerror(errno))
-            Glibc.close(fd)
-            pool.connectFailed(index)
-            logConnectFailure(server: index, reason: reason)
             tried.append(index)
         }
         worker.logger.error(
@@ -283,13 +273,6 @@ final class ClientConnection: ListedConnection {
 
     /// The server relayed to, for logs.
     private var serverDescription: String { server >= 0 ? "\(frontend.upstream.servers[server])" : "none" }
-
-    private static func setNoDelay(_ fd: Int32) {
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-    }
-
-    static func prepareClientSocket(_ fd: Int32) { setNoDelay(fd) }
 
     // MARK: - Relay
 

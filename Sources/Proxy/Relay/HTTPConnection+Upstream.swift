@@ -26,30 +26,20 @@ extension HTTPConnection {
         let servers = frontend.upstream.servers
         while let index = pool.nextServer(excluding: tried) {
             attempts += 1
-            let address = servers[index].address
-            let fd = socket(
-                address.family,
-                Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            if fd < 0 {
-                // Out of descriptors here, not the server's fault: not counted against it.
-                noteConnectFailure(server: index, reason: String(cString: strerror(errno)))
-                tried.append(index)
-                continue
-            }
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let result = address.withSockAddr { Glibc.connect(fd, $0, $1) }
-            if result == 0 || errno == EINPROGRESS {
+            switch TCPSocket.startConnect(to: servers[index].address) {
+            case .started(let fd):
                 attach(fd: fd, server: index, reused: false)
                 pool.requestStarted(index)
                 upstreamState = .connecting
                 arm(.connect, after: frontend.connectTimeout)
                 return
+            case .noSocket(let reason):
+                // Out of descriptors here, not the server's fault: not counted against it.
+                noteConnectFailure(server: index, reason: reason)
+            case .failed(let reason):
+                pool.connectFailed(index)
+                noteConnectFailure(server: index, reason: reason)
             }
-            let reason = String(cString: strerror(errno))
-            Glibc.close(fd)
-            pool.connectFailed(index)
-            noteConnectFailure(server: index, reason: reason)
             tried.append(index)
         }
         answerUpstreamFailure(.badGateway, reason: lastFailure.isEmpty ? "no server available" : lastFailure)

@@ -162,7 +162,7 @@ public final class Worker: @unchecked Sendable {
         }
         SSL_set_fd(ssl, fd)
         SSL_set_accept_state(ssl)
-        ClientConnection.prepareClientSocket(fd)
+        TCPSocket.setNoDelay(fd)
         if frontend.http != nil {
             openHTTP(HTTPConnection(worker: self, frontend: frontend, ssl: ssl, fd: fd, peer: peer))
             return
